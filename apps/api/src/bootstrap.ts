@@ -1,0 +1,18 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type AppConfig } from '@zs/config';
+import { JsonLogger, requestIdMiddleware } from '@zs/common';
+import { AppModule } from './app.module';
+
+/** Builds the api application; `listen` is left to the caller so tests can bind port 0. */
+export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
+  const logger = new JsonLogger(config.logLevel, 'api');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: config.nodeEnv === 'test' ? ['error'] : logger,
+    bodyParser: false,
+  });
+  app.use(requestIdMiddleware);
+  app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,61 @@
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { Request, Response } from 'express';
+import type { Logger } from '@nestjs/common';
+import type { AppConfig } from '@zs/config';
+import {
+  type GqlContext,
+  aliasLimitRule,
+  costLimitError,
+  depthLimitRule,
+  estimateCost,
+  formatGraphQLError,
+  requestIdOf,
+} from '@zs/common';
+import type { AuthService } from '@zs/identity';
+
+/** Rejects over-expensive operations after validation and before any resolver runs. */
+type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
+
+function costLimitPlugin(maxCost: number): ApolloPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const cost = estimateCost(schema, document, operation, request.variables ?? {});
+          if (cost > maxCost) throw costLimitError(cost, maxCost);
+        },
+      };
+    },
+  };
+}
+
+export function graphqlOptions(config: AppConfig, auth: AuthService, logger: Logger): ApolloDriverConfig {
+  const dev = config.nodeEnv === 'development';
+  return {
+    autoSchemaFile: true,
+    sortSchema: true,
+    path: '/graphql',
+    playground: false,
+    graphiql: false,
+    introspection: config.graphqlIde || config.nodeEnv !== 'production',
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: dev,
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
+    plugins: [costLimitPlugin(config.limits.maxCost)],
+    formatError: (formatted, error) =>
+      formatGraphQLError(formatted, error, {
+        exposeInternals: dev,
+        onInternalError: (e) => logger.error(e instanceof Error ? e : String(e)),
+      }),
+    context: async ({ req, res }: { req: Request; res: Response }): Promise<GqlContext> => {
+      const apiKey = req.header('x-api-key');
+      const { actor, error } = await auth.authenticate({
+        authorization: req.header('authorization'),
+        apiKey,
+      });
+      return { req, res, requestId: requestIdOf(req), actor, authError: error, loaders: new Map() };
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '@zs/config';
+import { DatabaseModule } from '@zs/database';
+import { RedisModule } from '@zs/queue';
+import { CodeItemModule } from '@zs/codes';
+import { OrgUnitModule } from '@zs/org';
+import { IdentityModule } from '@zs/identity';
+
+@Module({})
+export class CliModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule],
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainException } from '@zs/common';
+import { OrgTier, OrgUnitService } from '@zs/org';
+import { ApiClientService, UserService } from '@zs/identity';
+
+export type Args = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  usage: string;
+  run(app: INestApplicationContext, args: Args): Promise<string>;
+}
+
+export class UsageError extends Error {}
+
+function required(args: Args, name: string): string {
+  const v = args[name];
+  if (typeof v !== 'string' || v.length === 0) throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+function optional(args: Args, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+export async function migrate(app: INestApplicationContext): Promise<string[]> {
+  const ran = await app.get(DataSource).runMigrations({ transaction: 'each' });
+  return ran.map((m) => m.name);
+}
+
+export const COMMANDS: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate',
+    async run(app) {
+      const ran = await migrate(app);
+      return ran.length ? `Applied ${ran.length} migration(s): ${ran.join(', ')}` : 'Database is up to date';
+    },
+  },
+  'seed:xian': {
+    usage: 'seed:xian',
+    async run(app) {
+      const { inserted } = await app.get(OrgUnitService).seedXian();
+      return inserted ? `Seeded ${inserted} unit(s) of 西安市` : '西安市 is already seeded; nothing changed';
+    },
+  },
+  'org-units:create': {
+    usage: 'org-units:create --code C --name N --tier CITY|DISTRICT|ZONE [--parent CODE] [--industries A,B]',
+    async run(app, args) {
+      const orgUnits = app.get(OrgUnitService);
+      const tier = required(args, 'tier').toUpperCase() as OrgTier;
+      if (!Object.values(OrgTier).includes(tier)) throw new UsageError('--tier must be CITY, DISTRICT or ZONE');
+      const parentCode = optional(args, 'parent');
+      const parent = parentCode ? await orgUnits.findByCode(parentCode) : null;
+      if (parentCode && !parent) throw new UsageError(`no unit with code ${parentCode}`);
+      const unit = await orgUnits.create('system', {
+        code: required(args, 'code'),
+        name: required(args, 'name'),
+        tier,
+        parentId: parent?.id ?? null,
+        leadingIndustryCodes: optional(args, 'industries')?.split(',').map((s) => s.trim()) ?? [],
+      });
+      return `Created ${unit.tier} ${unit.code} ${unit.name} (${unit.id})`;
+    },
+  },
+  'users:create': {
+    usage: 'users:create --username U --password P --unit CODE --role ADMIN|MANAGER|OFFICER|VIEWER [--display-name N]',
+    async run(app, args) {
+      const user = await app.get(UserService).create({
+        username: required(args, 'username'),
+        password: required(args, 'password'),
+        unitCode: required(args, 'unit'),
+        role: required(args, 'role').toUpperCase(),
+        displayName: optional(args, 'display-name'),
+      });
+      return `Created user ${user.username} (${user.role})`;
+    },
+  },
+  'api-keys:create': {
+    usage: 'api-keys:create --name N --unit CODE [--scopes leads:read,leads:write] [--rate-limit PER_MINUTE]',
+    async run(app, args) {
+      const rate = optional(args, 'rate-limit');
+      const { client, key } = await app.get(ApiClientService).create({
+        name: required(args, 'name'),
+        unitCode: required(args, 'unit'),
+        scopes: optional(args, 'scopes')?.split(',').map((s) => s.trim()),
+        rateLimitPerMinute: rate === undefined ? undefined : Number(rate),
+      });
+      return [
+        `Created API client ${client.name} with scopes ${client.scopes.join(', ')}.`,
+        `Key (shown once, store it now): ${key}`,
+      ].join('\n');
+    },
+  },
+  'api-keys:revoke': {
+    usage: 'api-keys:revoke --name N',
+    async run(app, args) {
+      const name = required(args, 'name');
+      await app.get(ApiClientService).revoke(name);
+      return `Revoked API client ${name}`;
+    },
+  },
+};
+
+export function describeError(err: unknown): string {
+  if (err instanceof DomainException) {
+    const fields = err.fields.map((f) => `  --${f.path}: ${f.message}`).join('\n');
+    return `${err.code}: ${err.message}${fields ? `\n${fields}` : ''}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

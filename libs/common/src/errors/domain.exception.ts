@@ -1,0 +1,77 @@
+import { ErrorCode } from './error-code';
+
+export interface FieldError {
+  /** Dotted path of the offending input field, e.g. `input.investor.uscc`. */
+  path: string;
+  message: string;
+}
+
+/** Base of every error the domain raises on purpose; anything else is an internal error. */
+export class DomainException extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: FieldError[] = [],
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainException';
+  }
+}
+
+export class UnauthenticatedException extends DomainException {
+  constructor(message = 'Authentication required') {
+    super(ErrorCode.Unauthenticated, message);
+  }
+}
+
+export class ForbiddenException extends DomainException {
+  constructor(message = 'Not allowed') {
+    super(ErrorCode.Forbidden, message);
+  }
+}
+
+export class NotFoundException extends DomainException {
+  constructor(what: string) {
+    super(ErrorCode.NotFound, `${what} not found`);
+  }
+}
+
+export class ValidationException extends DomainException {
+  constructor(fields: FieldError[], message?: string) {
+    super(ErrorCode.BadUserInput, message ?? fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
+  }
+
+  static field(path: string, message: string): ValidationException {
+    return new ValidationException([{ path, message }]);
+  }
+}
+
+export class ConflictException extends DomainException {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(ErrorCode.Conflict, message, [], details);
+  }
+}
+
+export class RateLimitedException extends DomainException {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCode.RateLimited, message, [], { retryAfterSeconds });
+  }
+}
+
+/** Collects field errors so a caller sees every problem of an input at once. */
+export class FieldErrors {
+  private readonly errors: FieldError[] = [];
+
+  add(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+
+  get any(): boolean {
+    return this.errors.length > 0;
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length > 0) throw new ValidationException([...this.errors]);
+  }
+}

@@ -1,0 +1,94 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainException } from './domain.exception';
+import { ErrorCode } from './error-code';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.BadUserInput]: 400,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Internal]: 500,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
+
+/** The single place where domain exceptions become GraphQL extensions. */
+export function domainExtensions(e: DomainException): Record<string, unknown> {
+  switch (e.code) {
+    case ErrorCode.BadUserInput:
+      return { code: e.code, fields: e.fields };
+    case ErrorCode.RateLimited:
+      return { code: e.code, retryAfterSeconds: e.details.retryAfterSeconds };
+    case ErrorCode.Conflict:
+      return { code: e.code, ...e.details };
+    case ErrorCode.Unauthenticated:
+    case ErrorCode.Forbidden:
+    case ErrorCode.NotFound:
+    case ErrorCode.Internal:
+      return { code: e.code };
+    default: {
+      const unreachable: never = e.code;
+      return { code: String(unreachable) };
+    }
+  }
+}
+
+// Codes Apollo and graphql-js produce on their own before any resolver runs.
+const PASSTHROUGH_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'QUERY_TOO_COMPLEX',
+  ...Object.values(ErrorCode),
+]);
+
+export interface FormatOptions {
+  exposeInternals: boolean;
+  onInternalError?: (error: unknown) => void;
+}
+
+/**
+ * Apollo `formatError` hook: domain exceptions keep their code and fields; anything unexpected
+ * becomes INTERNAL_SERVER_ERROR without a stack trace outside development.
+ */
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  opts: FormatOptions,
+): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof DomainException) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: domainExtensions(original),
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASSTHROUGH_CODES.has(code) && original instanceof GraphQLError) {
+    const { stacktrace: _stack, ...rest } = formatted.extensions ?? {};
+    return { ...formatted, extensions: opts.exposeInternals ? formatted.extensions : rest };
+  }
+  // Bad variables (wrong type, missing non-null) are the caller's fault: say which variable.
+  if (typeof code === 'string' && code === 'BAD_USER_INPUT') {
+    return formatted;
+  }
+  opts.onInternalError?.(original);
+  return {
+    message: opts.exposeInternals && original instanceof Error ? original.message : 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: opts.exposeInternals
+      ? { code: ErrorCode.Internal, stacktrace: original instanceof Error ? original.stack?.split('\n') : undefined }
+      : { code: ErrorCode.Internal },
+  };
+}

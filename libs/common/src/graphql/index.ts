@@ -1,0 +1,3 @@
+export * from './pagination';
+export * from './decimal.scalar';
+export * from './limits';

@@ -1,0 +1,102 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import type { Type } from '@nestjs/common';
+import { ValidationException } from '../errors/domain.exception';
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field()
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Builds the `XxxConnection` and `XxxEdge` GraphQL types for a node type. */
+export function ConnectionType<T>(node: Type<T>, name = node.name): Type<Connection<T>> {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor!: string;
+
+    @Field(() => node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges!: EdgeType[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int)
+    totalCount!: number;
+  }
+  return ConnectionClass as Type<Connection<T>>;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+export function encodeCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+/** Cursors are opaque to callers; a tampered one is their input error, not ours. */
+export function decodeCursor(cursor: string, path = 'after'): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed)) return parsed;
+  } catch {
+    // fall through
+  }
+  throw ValidationException.field(path, 'is not a valid cursor');
+}
+
+export function pageSize(first: number | null | undefined, path = 'first'): number {
+  if (first === null || first === undefined) return 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw ValidationException.field(path, `must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  return first;
+}
+
+/** Turns `limit + 1` fetched rows into a connection; the extra row only signals another page. */
+export function toConnection<T>(
+  rows: T[],
+  limit: number,
+  totalCount: number,
+  cursorOf: (row: T) => readonly unknown[],
+  hasPrevious: boolean,
+): Connection<T> {
+  const hasNextPage = rows.length > limit;
+  const page = hasNextPage ? rows.slice(0, limit) : rows;
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorOf(node)) }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: hasPrevious,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

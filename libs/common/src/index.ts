@@ -1,0 +1,5 @@
+export * from './auth';
+export * from './errors';
+export * from './graphql';
+export * from './logging';
+export * from './validation';

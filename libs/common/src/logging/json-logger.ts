@@ -1,0 +1,54 @@
+import type { LoggerService } from '@nestjs/common';
+import { currentRequestId } from './request-context';
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+export type JsonLogLevel = keyof typeof LEVELS;
+
+/** One JSON object per line on stdout, carrying the request id of the request being served. */
+export class JsonLogger implements LoggerService {
+  constructor(
+    private readonly minLevel: JsonLogLevel = 'info',
+    private readonly service = 'zs',
+    private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+  ) {}
+
+  private emit(level: JsonLogLevel, message: unknown, rest: unknown[]): void {
+    if (LEVELS[level] < LEVELS[this.minLevel]) return;
+    // Nest passes the context (class name) as the last string argument.
+    const context = typeof rest.at(-1) === 'string' ? (rest.pop() as string) : undefined;
+    const entry: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level,
+      service: this.service,
+      context,
+      requestId: currentRequestId(),
+    };
+    if (message instanceof Error) {
+      entry.msg = message.message;
+      entry.stack = message.stack;
+    } else if (typeof message === 'object' && message !== null) {
+      Object.assign(entry, message);
+    } else {
+      entry.msg = String(message);
+    }
+    const extra = rest.filter((r) => r !== undefined);
+    if (extra.length > 0) entry.detail = extra.map((r) => (r instanceof Error ? r.stack : r));
+    this.write(JSON.stringify(entry));
+  }
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.emit('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.emit('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.emit('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.emit('debug', message, rest);
+  }
+}

@@ -1,0 +1,6 @@
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids that are not UUIDs cannot exist; callers answer "not found" without asking Postgres to cast. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,0 +1,183 @@
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  logLevel: LogLevel;
+  /** Unset means "zero-setup": the starter provides an embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  meiliUrl: string | undefined;
+  meiliMasterKey: string | undefined;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  graphqlIde: boolean;
+  dataDir: string;
+  limits: GraphqlLimits;
+  login: LoginLimits;
+}
+
+export interface LoginLimits {
+  /** Failures after which each further attempt is delayed. */
+  slowAfter: number;
+  /** Failures after which attempts are refused until the window passes. */
+  maxFailures: number;
+  windowSeconds: number;
+}
+
+export interface GraphqlLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const DURATION = /^(\d+)\s*(s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+export function parseDuration(raw: string): number | undefined {
+  const m = DURATION.exec(raw.trim());
+  if (!m) return undefined;
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+  return seconds > 0 ? seconds : undefined;
+}
+
+/**
+ * Reads and validates every variable at once, so an operator sees all mistakes in one error
+ * instead of fixing them one restart at a time.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = str(name);
+    if (v === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${v}")`);
+    return fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const v = str(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const v = str(name);
+    if (v === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(v.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(v.toLowerCase())) return false;
+    problems.push(`${name} must be true or false (got "${v}")`);
+    return fallback;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const v = str(name);
+    if (v === undefined) return undefined;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')} (got "${u.protocol}")`);
+      }
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return v;
+  };
+
+  const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const port = int('PORT', 3000, 0, 65535);
+  const logLevel = oneOf<LogLevel>('LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info');
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
+
+  const redisPrefix = str('REDIS_PREFIX') ?? 'zs';
+  // BullMQ joins prefix and queue name with ':'; braces would change Cluster hash slots behind our back.
+  if (!/^[A-Za-z0-9_\-:{}]{1,64}$/.test(redisPrefix)) {
+    problems.push('REDIS_PREFIX must be 1-64 characters of letters, digits, _ - : { }');
+  }
+
+  const meiliUrl = url('MEILI_URL', ['http:', 'https:']);
+  const meiliMasterKey = str('MEILI_MASTER_KEY');
+  if (meiliUrl && nodeEnv === 'production' && !meiliMasterKey) {
+    problems.push('MEILI_MASTER_KEY is required when MEILI_URL is set in production');
+  }
+
+  let jwtSecret = str('JWT_SECRET');
+  if (jwtSecret === undefined) {
+    if (nodeEnv === 'production') problems.push('JWT_SECRET is required in production');
+    jwtSecret = 'dev-only-insecure-secret-change-me-0000';
+  } else if (jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+
+  let jwtTtlSeconds = 8 * 3600;
+  const ttlRaw = str('JWT_TTL');
+  if (ttlRaw !== undefined) {
+    const parsed = parseDuration(ttlRaw);
+    if (parsed === undefined || parsed > 30 * 86400) {
+      problems.push(`JWT_TTL must be a duration such as 3600, 30m, 8h or 1d, at most 30d (got "${ttlRaw}")`);
+    } else {
+      jwtTtlSeconds = parsed;
+    }
+  }
+
+  const graphqlIde = bool('GRAPHQL_IDE', nodeEnv !== 'production');
+  const dataDir = str('DATA_DIR') ?? '.data';
+
+  const limits: GraphqlLimits = {
+    maxDepth: int('GRAPHQL_MAX_DEPTH', 12, 2, 50),
+    maxAliases: int('GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+    maxTokens: int('GRAPHQL_MAX_TOKENS', 5000, 100, 100000),
+    maxCost: int('GRAPHQL_MAX_COST', 25000, 100, 10000000),
+    maxBodyBytes: int('GRAPHQL_MAX_BODY_BYTES', 262144, 1024, 10485760),
+  };
+
+  const login: LoginLimits = {
+    slowAfter: int('LOGIN_SLOW_AFTER', 3, 1, 100),
+    maxFailures: int('LOGIN_MAX_FAILURES', 10, 1, 1000),
+    windowSeconds: 900,
+  };
+  const windowRaw = str('LOGIN_WINDOW');
+  if (windowRaw !== undefined) {
+    const parsed = parseDuration(windowRaw);
+    if (parsed === undefined) problems.push(`LOGIN_WINDOW must be a duration such as 900, 15m or 1h (got "${windowRaw}")`);
+    else login.windowSeconds = parsed;
+  }
+
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return {
+    nodeEnv,
+    port,
+    logLevel,
+    databaseUrl,
+    redisUrl,
+    redisPrefix,
+    meiliUrl,
+    meiliMasterKey,
+    jwtSecret,
+    jwtTtlSeconds,
+    graphqlIde,
+    dataDir,
+    limits,
+    login,
+  };
+}

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '@zs/config';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * One place decides how the platform reaches PostgreSQL: a real server when DATABASE_URL is set,
+ * otherwise the embedded PGlite (real Postgres compiled to WASM) under DATA_DIR for zero-setup use.
+ */
+export function dataSourceOptions(config: AppConfig, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    logging: config.logLevel === 'debug' ? (['query', 'error'] as const) : (['error'] as const),
+  };
+  if (config.databaseUrl) {
+    return {
+      ...common,
+      url: config.databaseUrl,
+      poolSize: 10,
+      applicationName: 'zs',
+      ...extra,
+    } as DataSourceOptions;
+  }
+  if (config.nodeEnv === 'production') {
+    throw new Error('DATABASE_URL is required in production');
+  }
+  // Loaded lazily so production installs never touch the WASM build.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
+  const dataDir = path.resolve(config.dataDir, 'pglite');
+  return { ...common, driver: new PGliteDriver({ dataDir }).driver, ...extra } as DataSourceOptions;
+}

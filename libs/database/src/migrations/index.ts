@@ -1,0 +1,5 @@
+import { Initial1764300000000 } from './1764300000000-initial';
+import { CodeTables1764300001000 } from './1764300001000-code-tables';
+
+/** Every migration in order; the CLI, the starter and the tests all run this list. */
+export const MIGRATIONS = [Initial1764300000000, CodeTables1764300001000];

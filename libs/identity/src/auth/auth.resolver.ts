@@ -1,0 +1,65 @@
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type Actor, CurrentActor, GqlCtx, type GqlContext, Public } from '@zs/common';
+import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
+import { UserModel } from '../users/user.model';
+import { UserRepository } from '../users/user.repository';
+import { ApiClientModel } from '../api-clients/api-client.model';
+import { AuthService } from './auth.service';
+import { CallerUnion, LoginPayloadModel } from './auth.model';
+
+@Resolver()
+export class AuthResolver {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UserRepository,
+  ) {}
+
+  @Public()
+  @Mutation(() => LoginPayloadModel, { description: 'Exchange username and password for an access token' })
+  async login(@Args('username') username: string, @Args('password') password: string): Promise<LoginPayloadModel> {
+    const result = await this.auth.login(username, password);
+    const user = await this.users.findById(result.userId);
+    return { accessToken: result.accessToken, expiresAt: result.expiresAt, user: user! };
+  }
+
+  @Query(() => CallerUnion, { description: 'The caller: a user with role and unit, or an API client with scopes' })
+  async me(@CurrentActor() actor: Actor): Promise<typeof CallerUnion> {
+    switch (actor.kind) {
+      case 'user':
+        return (await this.users.findById(actor.id))!;
+      case 'apiClient':
+        return {
+          id: actor.id,
+          name: actor.name,
+          scopes: actor.scopes,
+          unitId: actor.unitId,
+          rateLimitPerMinute: actor.rateLimitPerMinute,
+        };
+      default: {
+        const unreachable: never = actor;
+        return unreachable;
+      }
+    }
+  }
+}
+
+/** `unit` on users and API clients, batched per request. */
+@Resolver(() => UserModel)
+export class UserUnitResolver {
+  constructor(private readonly units: OrgUnitLoader) {}
+
+  @ResolveField(() => OrgUnitModel)
+  async unit(@Parent() user: UserModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+    return (await this.units.byId(ctx).load(user.unitId))!;
+  }
+}
+
+@Resolver(() => ApiClientModel)
+export class ApiClientUnitResolver {
+  constructor(private readonly units: OrgUnitLoader) {}
+
+  @ResolveField(() => OrgUnitModel)
+  async unit(@Parent() client: ApiClientModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+    return (await this.units.byId(ctx).load(client.unitId))!;
+  }
+}

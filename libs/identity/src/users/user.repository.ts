@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Role, type Tier } from '@zs/common';
+import { UserEntity } from './user.entity';
+
+export interface UserWithUnit {
+  id: string;
+  username: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  unitId: string;
+  unitPath: string;
+  unitTier: Tier;
+  unitActive: boolean;
+}
+
+@Injectable()
+export class UserRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async insert(user: Pick<UserEntity, 'username' | 'displayName' | 'passwordHash' | 'unitId' | 'role'>): Promise<UserEntity> {
+    const repo = this.db.getRepository(UserEntity);
+    return repo.save(repo.create({ ...user, active: true }));
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.db.getRepository(UserEntity).findOneBy({ id });
+  }
+
+  findByIds(ids: readonly string[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.getRepository(UserEntity).findBy({ id: In([...ids]) });
+  }
+
+  private async withUnit(where: string, param: string): Promise<UserWithUnit | null> {
+    const rows: UserWithUnit[] = await this.db.query(
+      `SELECT u.id, u.username, u.role, u.active, u.password_hash AS "passwordHash", u.unit_id AS "unitId",
+              o.path AS "unitPath", o.tier AS "unitTier", o.active AS "unitActive"
+         FROM app_user u JOIN org_unit o ON o.id = u.unit_id
+        WHERE ${where}`,
+      [param],
+    );
+    return rows[0] ?? null;
+  }
+
+  findWithUnitByUsername(username: string): Promise<UserWithUnit | null> {
+    return this.withUnit('lower(u.username) = lower($1)', username);
+  }
+
+  findWithUnitById(id: string): Promise<UserWithUnit | null> {
+    return this.withUnit('u.id = $1', id);
+  }
+
+  async countAdmins(): Promise<number> {
+    return this.db.getRepository(UserEntity).countBy({ role: Role.ADMIN, active: true });
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.getRepository(UserEntity).update({ id }, { passwordHash });
+  }
+}

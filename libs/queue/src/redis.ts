@@ -1,0 +1,27 @@
+import { Redis } from 'ioredis';
+import type { AppConfig } from '@zs/config';
+
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+export function redisUrlOf(config: AppConfig): string {
+  return config.redisUrl ?? 'redis://127.0.0.1:6379';
+}
+
+/**
+ * BullMQ needs `maxRetriesPerRequest: null` on worker connections; for plain commands we keep a
+ * bounded retry so a dead Redis surfaces as an error instead of a hung request.
+ */
+export function createRedis(config: AppConfig, forBullmq = false): Redis {
+  return new Redis(redisUrlOf(config), {
+    maxRetriesPerRequest: forBullmq ? null : 2,
+    enableOfflineQueue: forBullmq,
+    // Connect on first use: CLI commands that never touch Redis must not need it.
+    lazyConnect: true,
+    connectionName: 'zs',
+  });
+}
+
+/** Every Redis key of the platform starts with REDIS_PREFIX, so installations can share a server. */
+export function redisKey(config: AppConfig, ...parts: string[]): string {
+  return [config.redisPrefix, ...parts].join(':');
+}

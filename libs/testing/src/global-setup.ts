@@ -1,0 +1,28 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../database/src/migrations';
+import { adminDatabaseUrl, databaseUrl, randomSuffix, templateDatabaseName } from './test-env';
+
+/**
+ * Migrates one template database per run; every test file clones it (CREATE DATABASE … TEMPLATE),
+ * which takes milliseconds and keeps files from seeing each other's data.
+ */
+export default async function globalSetup(): Promise<void> {
+  const runId = `${Date.now().toString(36)}_${randomSuffix()}`;
+  process.env.ZS_TEST_RUN_ID = runId;
+  const template = templateDatabaseName(runId);
+  const admin = new Client({ connectionString: adminDatabaseUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const ds = new DataSource({ type: 'postgres', url: databaseUrl(template), migrations: MIGRATIONS, logging: ['error'] });
+  await ds.initialize();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,83 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { type AppConfig, loadConfig } from '@zs/config';
+import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { createTestDatabase, testRedisPrefix, type TestDatabase } from './test-database';
+import { testRedisUrl } from './test-env';
+import { deleteKeys } from './global-teardown';
+
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  body: {
+    data?: T | null;
+    errors?: {
+      message: string;
+      path?: string[];
+      extensions?: { code?: string; fields?: { path: string; message: string }[]; [k: string]: unknown };
+    }[];
+  };
+  headers: Headers;
+}
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  db: TestDatabase;
+  baseUrl: string;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    auth?: { token?: string; apiKey?: string; headers?: Record<string, string> },
+  ): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The real api (HTTP, GraphQL, PostgreSQL, Redis) on a random port with its own database and Redis prefix. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl(),
+    REDIS_PREFIX: testRedisPrefix(),
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ...env,
+  });
+  const app = await createApiApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    app,
+    config,
+    db,
+    baseUrl,
+    async gql(query, variables = {}, auth = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...auth.headers };
+      if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+      if (auth.apiKey) headers['x-api-key'] = auth.apiKey;
+      const res = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const text = await res.text();
+      let body: GqlResponse['body'];
+      try {
+        body = JSON.parse(text) as GqlResponse['body'];
+      } catch {
+        body = { errors: [{ message: text }] };
+      }
+      return { status: res.status, body: body as GqlResponse<any>['body'], headers: res.headers };
+    },
+    async close() {
+      await app.close();
+      const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 2 });
+      try {
+        await deleteKeys(redis, `${config.redisPrefix}*`);
+      } finally {
+        redis.disconnect();
+      }
+      await db.drop();
+    },
+  };
+}

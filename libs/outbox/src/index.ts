@@ -1,0 +1,5 @@
+export * from './domain-event';
+export * from './outbox-event.entity';
+export * from './outbox.module';
+export * from './outbox.repository';
+export * from './outbox.service';

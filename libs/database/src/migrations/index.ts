@@ -1,5 +1,6 @@
 import { Initial1764300000000 } from './1764300000000-initial';
 import { CodeTables1764300001000 } from './1764300001000-code-tables';
+import { Leads1764300002000 } from './1764300002000-leads';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
-export const MIGRATIONS = [Initial1764300000000, CodeTables1764300001000];
+export const MIGRATIONS = [Initial1764300000000, CodeTables1764300001000, Leads1764300002000];

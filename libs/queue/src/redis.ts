@@ -10,11 +10,14 @@ export function redisUrlOf(config: AppConfig): string {
 /**
  * BullMQ needs `maxRetriesPerRequest: null` on worker connections; for plain commands we keep a
  * bounded retry so a dead Redis surfaces as an error instead of a hung request.
+ * The offline queue stays on: with `lazyConnect` the first command is the one that opens the
+ * connection, and without the queue it would fail with "Stream isn't writeable". Commands queued
+ * while Redis is away still fail after `maxRetriesPerRequest` reconnection attempts.
  */
 export function createRedis(config: AppConfig, forBullmq = false): Redis {
   return new Redis(redisUrlOf(config), {
     maxRetriesPerRequest: forBullmq ? null : 2,
-    enableOfflineQueue: forBullmq,
+    enableOfflineQueue: true,
     // Connect on first use: CLI commands that never touch Redis must not need it.
     lazyConnect: true,
     connectionName: 'zs',

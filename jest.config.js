@@ -10,6 +10,8 @@ const ESM_PACKAGES = [
   '@tokenizer',
   '@borewit',
   'load-esm',
+  // PGlite (zero-setup database) loads Node built-ins with import(), which jest's CommonJS vm refuses.
+  '@electric-sql',
 ];
 
 const swc = {
@@ -30,7 +32,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
-  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
+  transform: { '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: Object.fromEntries(libs.map((l) => [`^@zs/${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',

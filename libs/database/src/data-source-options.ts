@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@zs/config';
 import { MIGRATIONS } from './migrations';
+import { serialPgliteDriver } from './pglite-serial-driver';
 
 /**
  * One place decides how the platform reaches PostgreSQL: a real server when DATABASE_URL is set,
@@ -28,9 +29,8 @@ export function dataSourceOptions(config: AppConfig, extra: Partial<DataSourceOp
   if (config.nodeEnv === 'production') {
     throw new Error('DATABASE_URL is required in production');
   }
-  // Loaded lazily so production installs never touch the WASM build.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
+  // typeorm-pglite is loaded lazily (inside serialPgliteDriver) so production never touches the WASM build;
+  // the serial pool gives each transaction the one embedded session to itself.
   const dataDir = path.resolve(config.dataDir, 'pglite');
-  return { ...common, driver: new PGliteDriver({ dataDir }).driver, ...extra } as DataSourceOptions;
+  return { ...common, driver: serialPgliteDriver(dataDir), ...extra } as DataSourceOptions;
 }

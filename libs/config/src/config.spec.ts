@@ -59,6 +59,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, GRAPHQL_IDE: 'true' }).graphqlIde).toBe(true);
   });
 
+  it('reads the worker port and outbox relay settings', () => {
+    const d = loadConfig({});
+    expect(d.workerPort).toBe(3001);
+    expect(d.outbox).toEqual({ sweepIntervalMs: 5000, batchSize: 100, retentionDays: 7 });
+    const c = loadConfig({ WORKER_PORT: '4001', OUTBOX_SWEEP_INTERVAL: '2s', OUTBOX_BATCH_SIZE: '10', OUTBOX_RETENTION_DAYS: '30' });
+    expect(c.workerPort).toBe(4001);
+    expect(c.outbox).toEqual({ sweepIntervalMs: 2000, batchSize: 10, retentionDays: 30 });
+    let err: unknown;
+    try {
+      loadConfig({ WORKER_PORT: '-1', OUTBOX_SWEEP_INTERVAL: '2h', OUTBOX_BATCH_SIZE: '0', OUTBOX_RETENTION_DAYS: 'x' });
+    } catch (e) {
+      err = e;
+    }
+    const names = (err as ConfigValidationError).problems.map((p) => p.split(' ')[0]).sort();
+    expect(names).toEqual(['OUTBOX_BATCH_SIZE', 'OUTBOX_RETENTION_DAYS', 'OUTBOX_SWEEP_INTERVAL', 'WORKER_PORT']);
+  });
+
   it('parses durations', () => {
     expect(parseDuration('3600')).toBe(3600);
     expect(parseDuration('30m')).toBe(1800);

@@ -17,6 +17,18 @@ export interface AppConfig {
   dataDir: string;
   limits: GraphqlLimits;
   login: LoginLimits;
+  /** Port of the worker process's /health, /ready and /metrics (start:worker only). */
+  workerPort: number;
+  outbox: OutboxSettings;
+}
+
+export interface OutboxSettings {
+  /** How often the repeatable sweep job relays unpublished events. */
+  sweepIntervalMs: number;
+  /** Events claimed per relay transaction. */
+  batchSize: number;
+  /** Published events older than this are deleted by the daily prune job. */
+  retentionDays: number;
 }
 
 export interface LoginLimits {
@@ -163,6 +175,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     else login.windowSeconds = parsed;
   }
 
+  const workerPort = int('WORKER_PORT', 3001, 0, 65535);
+  const outbox: OutboxSettings = {
+    sweepIntervalMs: 5000,
+    batchSize: int('OUTBOX_BATCH_SIZE', 100, 1, 10000),
+    retentionDays: int('OUTBOX_RETENTION_DAYS', 7, 1, 3650),
+  };
+  const sweepRaw = str('OUTBOX_SWEEP_INTERVAL');
+  if (sweepRaw !== undefined) {
+    const parsed = parseDuration(sweepRaw);
+    if (parsed === undefined || parsed > 3600) {
+      problems.push(`OUTBOX_SWEEP_INTERVAL must be a duration such as 5, 30s or 1m, at most 1h (got "${sweepRaw}")`);
+    } else outbox.sweepIntervalMs = parsed * 1000;
+  }
+
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return {
     nodeEnv,
@@ -179,5 +205,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     limits,
     login,
+    workerPort,
+    outbox,
   };
 }

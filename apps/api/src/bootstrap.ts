@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig } from '@zs/config';
-import { JsonLogger, requestIdMiddleware } from '@zs/common';
+import { JsonLogger, bodyParserErrorHandler, requestIdMiddleware } from '@zs/common';
 import { AppModule } from './app.module';
 
 /** Builds the api application; `listen` is left to the caller so tests can bind port 0. */
@@ -13,6 +13,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   });
   app.use(requestIdMiddleware);
   app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
+  // Over-size or malformed bodies: a JSON GraphQL error (413/400), not Express's HTML page.
+  app.use(bodyParserErrorHandler(config.limits.maxBodyBytes));
   app.enableShutdownHooks();
   return app;
 }

@@ -10,6 +10,7 @@ import {
   estimateCost,
   formatGraphQLError,
   requestIdOf,
+  tagTokenLimit,
 } from '@zs/common';
 import type { AuthService } from '@zs/identity';
 
@@ -45,7 +46,7 @@ export function graphqlOptions(config: AppConfig, auth: AuthService, logger: Log
     validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
     plugins: [costLimitPlugin(config.limits.maxCost)],
     formatError: (formatted, error) =>
-      formatGraphQLError(formatted, error, {
+      formatGraphQLError(tagTokenLimit(formatted), error, {
         exposeInternals: dev,
         onInternalError: (e) => logger.error(e instanceof Error ? e : String(e)),
       }),

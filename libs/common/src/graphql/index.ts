@@ -1,3 +1,4 @@
 export * from './pagination';
 export * from './decimal.scalar';
 export * from './limits';
+export * from './body-errors';

@@ -2,13 +2,16 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
+  getNullableType,
   isCompositeType,
-  isObjectType,
   isInterfaceType,
+  isListType,
+  isObjectType,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -16,7 +19,21 @@ import {
   type ValueNode,
 } from 'graphql';
 
-function limitError(limit: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+/**
+ * Abuse limits every GraphQL request passes before any resolver runs (numbers: `GraphqlLimits` in
+ * libs/config). Each refusal carries `extensions.limit` naming the limit, so clients can tell them apart:
+ *
+ * | limit     | where it is enforced                          | code                      | HTTP |
+ * | --------- | --------------------------------------------- | ------------------------- | ---- |
+ * | `body`    | JSON body parser (bytes)                      | `BAD_REQUEST`             | 413  |
+ * | `tokens`  | GraphQL parser (`parseOptions.maxTokens`)      | `GRAPHQL_PARSE_FAILED`    | 400  |
+ * | `depth`   | validation rule                               | `GRAPHQL_VALIDATION_FAILED` | 400 |
+ * | `aliases` | validation rule (fragments expanded)          | `GRAPHQL_VALIDATION_FAILED` | 400 |
+ * | `cost`    | `didResolveOperation` plugin, before execution | `GRAPHQL_VALIDATION_FAILED` | 400 |
+ */
+export type LimitName = 'body' | 'tokens' | 'depth' | 'aliases' | 'cost';
+
+function limitError(limit: LimitName, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, ...extra, http: { status: 400 } },
   });
@@ -28,29 +45,72 @@ function fragmentsOf(doc: DocumentNode): Map<string, FragmentDefinitionNode> {
   return map;
 }
 
-/** Deepest field nesting of a selection set, following fragments (a fragment cycle is cut). */
+/**
+ * Folds a value over a selection set, expanding fragment spreads. Each fragment is computed once
+ * (memoised by name): a document whose fragments spread each other twice over would otherwise take
+ * exponential time to measure. A fragment cycle (invalid anyway) contributes nothing.
+ */
+function fragmentMemo<T>(fragments: Map<string, FragmentDefinitionNode>, empty: T, compute: (frag: FragmentDefinitionNode) => T) {
+  const memo = new Map<string, T>();
+  const inProgress = new Set<string>();
+  return (name: string): T => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    const frag = fragments.get(name);
+    if (!frag || inProgress.has(name)) return empty;
+    inProgress.add(name);
+    const value = compute(frag);
+    inProgress.delete(name);
+    memo.set(name, value);
+    return value;
+  };
+}
+
+/**
+ * Deepest field nesting of a selection set, following fragments. `__typename` does not count, nor
+ * does introspection's `ofType` (a chain of type wrappers with no fan-out, nested nine deep by the
+ * standard introspection query every IDE sends); the other introspection fields (`__schema`,
+ * `types`, `fields` …) do, so introspection cannot nest without bound.
+ */
 export function selectionDepth(
   set: SelectionSetNode | undefined,
   fragments: Map<string, FragmentDefinitionNode>,
-  seen: Set<string> = new Set(),
 ): number {
-  if (!set) return 0;
-  let max = 0;
-  for (const sel of set.selections) {
-    let d = 0;
-    if (sel.kind === Kind.FIELD) {
-      d = sel.name.value.startsWith('__') ? 0 : 1 + selectionDepth(sel.selectionSet, fragments, seen);
-    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      d = selectionDepth(sel.selectionSet, fragments, seen);
-    } else {
-      const frag = fragments.get(sel.name.value);
-      if (frag && !seen.has(frag.name.value)) {
-        d = selectionDepth(frag.selectionSet, fragments, new Set([...seen, frag.name.value]));
+  const fragmentDepth = fragmentMemo(fragments, 0, (frag) => depthOf(frag.selectionSet));
+  function depthOf(s: SelectionSetNode | undefined): number {
+    if (!s) return 0;
+    let max = 0;
+    for (const sel of s.selections) {
+      let d: number;
+      if (sel.kind === Kind.FIELD) {
+        const name = sel.name.value;
+        d = name === '__typename' ? 0 : (name === 'ofType' ? 0 : 1) + depthOf(sel.selectionSet);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        d = depthOf(sel.selectionSet);
+      } else {
+        d = fragmentDepth(sel.name.value);
       }
+      max = Math.max(max, d);
     }
-    max = Math.max(max, d);
+    return max;
   }
-  return max;
+  return depthOf(set);
+}
+
+/** Aliased fields of a selection set, counting a fragment once per place it is spread. */
+export function aliasCount(set: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>): number {
+  const fragmentAliases = fragmentMemo(fragments, 0, (frag) => countOf(frag.selectionSet));
+  function countOf(s: SelectionSetNode | undefined): number {
+    if (!s) return 0;
+    let n = 0;
+    for (const sel of s.selections) {
+      if (sel.kind === Kind.FIELD) n += (sel.alias ? 1 : 0) + countOf(sel.selectionSet);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) n += countOf(sel.selectionSet);
+      else n += fragmentAliases(sel.name.value);
+    }
+    return n;
+  }
+  return countOf(set);
 }
 
 /** Refuses operations nested deeper than `maxDepth` fields. */
@@ -70,42 +130,34 @@ export function depthLimitRule(maxDepth: number) {
   };
 }
 
-/** Refuses documents with more than `maxAliases` aliased fields (alias-based amplification). */
+/** Refuses operations with more than `maxAliases` aliased fields (alias-based amplification). */
 export function aliasLimitRule(maxAliases: number) {
   return (context: ValidationContext): ASTVisitor => {
-    let aliases = 0;
+    const fragments = fragmentsOf(context.getDocument());
     return {
-      Field(node) {
-        if (node.alias) aliases++;
-      },
-      Document: {
-        leave() {
-          if (aliases > maxAliases) {
-            context.reportError(
-              limitError('aliases', `${aliases} aliases exceed the limit of ${maxAliases}`, { aliases, maxAliases }),
-            );
-          }
-        },
+      OperationDefinition(node: OperationDefinitionNode) {
+        const aliases = aliasCount(node.selectionSet, fragments);
+        if (aliases > maxAliases) {
+          context.reportError(
+            limitError('aliases', `${aliases} aliases exceed the limit of ${maxAliases}`, { aliases, maxAliases }),
+          );
+        }
       },
     };
   };
 }
 
-const DEFAULT_PAGE = 20;
-
-function intArg(value: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
-  if (!value) return undefined;
-  if (value.kind === Kind.INT) return Number(value.value);
-  if (value.kind === Kind.VARIABLE) {
-    const v = variables[value.name.value];
-    return typeof v === 'number' ? v : undefined;
-  }
-  return undefined;
-}
+/** Page size assumed for a connection queried without `first`/`last`. */
+export const DEFAULT_PAGE = 20;
+/** Length assumed for a plain list of objects (e.g. `children`), which has no page size to read. */
+export const DEFAULT_LIST = 10;
+const MAX_MULTIPLIER = 10000;
 
 /**
- * Estimated cost: every field costs 1, and a field that returns a page (`first`/`last`, or a
- * *Connection type) multiplies the cost of what is selected under it by the page size.
+ * Estimated cost: every field costs 1; a field that returns a page (`first`/`last`, or a
+ * *Connection type) multiplies the cost of what is selected under it by the page size, and a plain
+ * list of objects by DEFAULT_LIST. Introspection fields cost nothing (they are bounded by the schema
+ * and by the depth limit).
  */
 export function estimateCost(
   schema: GraphQLSchema,
@@ -122,7 +174,30 @@ export function estimateCost(
         : schema.getSubscriptionType();
   if (!root) return 0;
 
-  const visit = (set: SelectionSetNode | undefined, parent: GraphQLCompositeType, seen: Set<string>): number => {
+  // Variables the request leaves out take their declared default: `query($n: Int = 1000)` costs 1000.
+  const defaults: Record<string, unknown> = {};
+  for (const def of operation.variableDefinitions ?? []) {
+    if (def.defaultValue?.kind === Kind.INT) defaults[def.variable.name.value] = Number(def.defaultValue.value);
+  }
+  const intArg = (value: ValueNode | undefined): number | undefined => {
+    if (!value) return undefined;
+    if (value.kind === Kind.INT) return Number(value.value);
+    if (value.kind === Kind.VARIABLE) {
+      const v = variables[value.name.value] ?? defaults[value.name.value];
+      return typeof v === 'number' ? v : undefined;
+    }
+    return undefined;
+  };
+
+  const typeOf = (name: string, fallback: GraphQLCompositeType): GraphQLCompositeType => {
+    const t = schema.getType(name);
+    return t && isCompositeType(t) ? t : fallback;
+  };
+  const fragmentCost = fragmentMemo(fragments, 0, (frag) =>
+    visit(frag.selectionSet, typeOf(frag.typeCondition.name.value, root)),
+  );
+
+  function visit(set: SelectionSetNode | undefined, parent: GraphQLCompositeType): number {
     if (!set) return 0;
     let cost = 0;
     for (const sel of set.selections) {
@@ -131,26 +206,46 @@ export function estimateCost(
         const fieldDef =
           isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[sel.name.value] : undefined;
         const named = fieldDef ? getNamedType(fieldDef.type) : undefined;
-        const first = sel.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
-        let multiplier = intArg(first?.value, variables) ?? (named?.name.endsWith('Connection') ? DEFAULT_PAGE : 1);
-        multiplier = Math.max(1, Math.min(multiplier, 10000));
-        const child = named && isCompositeType(named) ? visit(sel.selectionSet, named, seen) : 0;
+        const page = sel.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
+        let multiplier = intArg(page?.value);
+        if (multiplier === undefined) {
+          if (named?.name.endsWith('Connection')) multiplier = DEFAULT_PAGE;
+          // Lists inside a connection (edges) are already paid for by the page size.
+          else if (fieldDef && isListType(getNullableType(fieldDef.type)) && !parent.name.endsWith('Connection')) {
+            multiplier = DEFAULT_LIST;
+          } else multiplier = 1;
+        }
+        multiplier = Math.max(1, Math.min(multiplier, MAX_MULTIPLIER));
+        const child = named && isCompositeType(named) ? visit(sel.selectionSet, named) : 0;
         cost += 1 + multiplier * child;
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const cond = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
-        cost += visit(sel.selectionSet, cond && isCompositeType(cond) ? cond : parent, seen);
+        cost += visit(sel.selectionSet, sel.typeCondition ? typeOf(sel.typeCondition.name.value, parent) : parent);
       } else {
-        const frag = fragments.get(sel.name.value);
-        if (!frag || seen.has(frag.name.value)) continue;
-        const cond = schema.getType(frag.typeCondition.name.value);
-        cost += visit(frag.selectionSet, cond && isCompositeType(cond) ? cond : parent, new Set([...seen, frag.name.value]));
+        cost += fragmentCost(sel.name.value);
       }
     }
     return cost;
-  };
-  return visit(operation.selectionSet, root, new Set());
+  }
+  return visit(operation.selectionSet, root);
 }
 
 export function costLimitError(cost: number, maxCost: number): GraphQLError {
   return limitError('cost', `Query cost ${cost} exceeds the limit of ${maxCost}`, { cost, maxCost });
+}
+
+const TOKEN_LIMIT = /contains more th[ae]t? (\d+) tokens/;
+
+/**
+ * graphql-js enforces `maxTokens` while parsing and reports it as a plain syntax error; this tags
+ * that error like the other limits (`extensions.limit: 'tokens'`).
+ */
+export function tagTokenLimit(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const m = TOKEN_LIMIT.exec(formatted.message);
+  if (formatted.extensions?.code !== 'GRAPHQL_PARSE_FAILED' || !m) return formatted;
+  const maxTokens = Number(m[1]);
+  return {
+    ...formatted,
+    message: `Document has more than ${maxTokens} tokens, the limit; parsing aborted`,
+    extensions: { ...formatted.extensions, limit: 'tokens', maxTokens },
+  };
 }

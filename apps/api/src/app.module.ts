@@ -9,6 +9,7 @@ import { RedisModule } from '@zs/queue';
 import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
 import { AuthService, IdentityModule } from '@zs/identity';
+import { LeadsModule } from '@zs/leads';
 import { graphqlOptions } from './graphql-options';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         CodeItemModule,
         OrgUnitModule,
         IdentityModule,
+        LeadsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],
     };

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ConflictMatch, ConflictResolution, ConflictStatus, LeadConflictEntity } from './conflict.entity';
+
+const SELECT = `c.id, c.lead_a_id AS "leadAId", c.lead_b_id AS "leadBId", c.match, c.coordinating_unit_id AS "coordinatingUnitId",
+  c.status, c.resolution, c.note, c.detected_at AS "detectedAt", c.resolved_at AS "resolvedAt", c.resolved_by_id AS "resolvedById"`;
+
+export interface ConflictCandidate {
+  id: string;
+  ownerUnitId: string;
+  ownerPath: string;
+  match: ConflictMatch;
+}
+
+@Injectable()
+export class ConflictRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Serialises detection per investor: two units saving the same investor at the same moment
+   * would otherwise each miss the other's uncommitted lead.
+   */
+  async lockInvestor(tx: EntityManager, nameNorm: string, uscc: string | null): Promise<void> {
+    const keys = [`name:${nameNorm}`, ...(uscc ? [`uscc:${uscc}`] : [])].sort();
+    for (const key of keys) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
+  }
+
+  /** Open leads of other units with the same USCC or normalised name. */
+  findCandidates(
+    tx: EntityManager,
+    leadId: string,
+    ownerUnitId: string,
+    nameNorm: string,
+    uscc: string | null,
+  ): Promise<ConflictCandidate[]> {
+    return tx.query(
+      `SELECT l.id, l.owner_unit_id AS "ownerUnitId", ou.path AS "ownerPath",
+              CASE WHEN $4::text IS NOT NULL AND l.investor_uscc = $4::text THEN 'USCC' ELSE 'NAME' END AS match
+         FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+        WHERE l.id <> $1 AND l.owner_unit_id <> $2
+          AND l.stage NOT IN ('LOST', 'OPERATING')
+          AND (l.investor_name_norm = $3 OR ($4::text IS NOT NULL AND l.investor_uscc = $4::text))`,
+      [leadId, ownerUnitId, nameNorm, uscc],
+    );
+  }
+
+  /** Records the pair once (ordered ids, unique index); returns the new id or null if it existed. */
+  async insertIfAbsent(
+    tx: EntityManager,
+    leadX: string,
+    leadY: string,
+    match: ConflictMatch,
+    coordinatingUnitId: string,
+  ): Promise<string | null> {
+    const [a, b] = leadX < leadY ? [leadX, leadY] : [leadY, leadX];
+    const rows: { id: string }[] = await tx.query(
+      `INSERT INTO lead_conflict (lead_a_id, lead_b_id, match, coordinating_unit_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (lead_a_id, lead_b_id) DO NOTHING RETURNING id`,
+      [a, b, match, coordinatingUnitId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Conflicts of several leads in one statement (DataLoader batch). */
+  forLeads(leadIds: readonly string[]): Promise<LeadConflictEntity[]> {
+    return this.db.query(
+      `SELECT ${SELECT} FROM lead_conflict c WHERE c.lead_a_id = ANY($1::uuid[]) OR c.lead_b_id = ANY($1::uuid[])
+        ORDER BY c.detected_at`,
+      [[...leadIds]],
+    );
+  }
+
+  /** Conflicts coordinated by the unit at `path` or any unit below it. */
+  async pageForCoordinator(
+    path: string,
+    status: ConflictStatus | null,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: LeadConflictEntity[]; total: number }> {
+    const where = [`cu.path LIKE $1::text || '%'`, `($2::conflict_status IS NULL OR c.status = $2::conflict_status)`];
+    const base = `FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id WHERE ${where.join(' AND ')}`;
+    const params: unknown[] = [path, status];
+    const pageParams = [...params, limit + 1];
+    let keyset = '';
+    if (after) {
+      keyset = `AND (c.detected_at, c.id) < ($4::timestamptz, $5::uuid)`;
+      pageParams.push(after[0], after[1]);
+    }
+    const [rows, count] = await Promise.all([
+      this.db.query(
+        `SELECT ${SELECT}, c.detected_at::text AS "sortKey" ${base} ${keyset} ORDER BY c.detected_at DESC, c.id DESC LIMIT $3`,
+        pageParams,
+      ) as Promise<LeadConflictEntity[]>,
+      this.db.query(`SELECT count(*)::int AS n ${base}`, params) as Promise<{ n: number }[]>,
+    ]);
+    return { rows, total: count[0].n };
+  }
+
+  /** The conflict if coordinated within the subtree at `path`, locked for the transaction. */
+  async lockForCoordinator(tx: EntityManager, id: string, path: string): Promise<LeadConflictEntity | null> {
+    const rows: LeadConflictEntity[] = await tx.query(
+      `SELECT ${SELECT} FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id
+        WHERE c.id = $1 AND cu.path LIKE $2::text || '%' FOR UPDATE OF c`,
+      [id, path],
+    );
+    return rows[0] ?? null;
+  }
+
+  async resolve(
+    tx: EntityManager,
+    id: string,
+    resolution: ConflictResolution,
+    note: string | null,
+    byId: string,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE lead_conflict SET status = 'RESOLVED', resolution = $2, note = $3, resolved_at = now(), resolved_by_id = $4
+        WHERE id = $1`,
+      [id, resolution, note, byId],
+    );
+  }
+
+  async findById(id: string, manager: EntityManager = this.db.manager): Promise<LeadConflictEntity | null> {
+    const rows: LeadConflictEntity[] = await manager.query(`SELECT ${SELECT} FROM lead_conflict c WHERE c.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+}

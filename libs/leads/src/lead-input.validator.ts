@@ -1,0 +1,227 @@
+import { Injectable } from '@nestjs/common';
+import { FieldErrors } from '@zs/common';
+import { CodeItemService, CodeKind } from '@zs/codes';
+import { normaliseInvestorName } from './domain/investor-name';
+import { usccProblem } from './domain/uscc';
+import type { LeadContact } from './lead.entity';
+import type { ContactInput, CreateLeadInput, InvestorInput, UpdateLeadInput } from './dto/lead.input';
+
+/** Column values a create or update writes; a key that is absent is left unchanged by an update. */
+export interface LeadFields {
+  title?: string;
+  summary?: string | null;
+  description?: string | null;
+  industryCode?: string;
+  capitalSourceCode?: string | null;
+  attractionModeCodes?: string[];
+  investorName?: string;
+  investorNameNorm?: string;
+  investorUscc?: string | null;
+  investorCountry?: string | null;
+  investmentAmount?: string | null;
+  landAreaMu?: string | null;
+  factoryAreaSqm?: string | null;
+  expectedJobs?: number | null;
+  expectedAnnualOutput?: string | null;
+  expectedAnnualTax?: string | null;
+  expectedLandingDate?: string | null;
+  contacts?: LeadContact[];
+}
+
+const DECIMAL_2 = /^\d{1,14}(\.\d{1,2})?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PHONE = /^[0-9+\-() ]{3,30}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
+// Control characters other than tab/newline are never legitimate in these fields.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+
+function has<K extends string>(o: object, key: K): o is Record<K, unknown> {
+  return Object.prototype.hasOwnProperty.call(o, key) && (o as Record<string, unknown>)[key] !== undefined;
+}
+
+@Injectable()
+export class LeadInputValidator {
+  constructor(private readonly codes: CodeItemService) {}
+
+  /** Validates a whole create input; every problem is reported with its path, nothing is written. */
+  async forCreate(input: CreateLeadInput): Promise<Required<Pick<LeadFields, 'title' | 'industryCode'>> & LeadFields> {
+    const errors = new FieldErrors();
+    const fields = await this.collect(errors, input, true);
+    errors.throwIfAny();
+    return fields as Required<Pick<LeadFields, 'title' | 'industryCode'>> & LeadFields;
+  }
+
+  async forUpdate(input: UpdateLeadInput): Promise<LeadFields> {
+    const errors = new FieldErrors();
+    const fields = await this.collect(errors, input, false);
+    errors.throwIfAny();
+    return fields;
+  }
+
+  private async collect(errors: FieldErrors, input: CreateLeadInput | UpdateLeadInput, create: boolean): Promise<LeadFields> {
+    const out: LeadFields = {};
+    const base = 'input';
+
+    const text = (key: string, value: unknown, min: number, max: number, nullable: boolean): string | null | undefined => {
+      const path = `${base}.${key}`;
+      if (value === null) {
+        if (!nullable) errors.add(path, 'cannot be null');
+        return null;
+      }
+      if (typeof value !== 'string') {
+        errors.add(path, 'must be a string');
+        return undefined;
+      }
+      const v = value.trim();
+      if (CONTROL.test(v)) errors.add(path, 'contains control characters');
+      if (v.length < min || v.length > max) errors.add(path, min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters`);
+      if (nullable && v.length === 0) return null;
+      return v;
+    };
+    const decimal = (key: string, value: unknown): string | null | undefined => {
+      const path = `${base}.${key}`;
+      if (value === null) return null;
+      if (typeof value !== 'string' || !DECIMAL_2.test(value.trim())) {
+        errors.add(path, 'must be a number ≥ 0 with at most 2 decimals and 14 integer digits');
+        return undefined;
+      }
+      return value.trim();
+    };
+
+    if (has(input, 'title')) out.title = text('title', input.title, 2, 200, false) ?? undefined;
+    if (has(input, 'summary')) out.summary = text('summary', input.summary, 0, 1000, true);
+    if (has(input, 'description')) out.description = text('description', input.description, 0, 20000, true);
+
+    const codeChecks: Promise<void>[] = [];
+    if (has(input, 'industryCode')) {
+      if (input.industryCode === null) errors.add(`${base}.industryCode`, 'cannot be null');
+      else {
+        out.industryCode = String(input.industryCode);
+        codeChecks.push(
+          this.codes.validateActive(errors, CodeKind.INDUSTRY, [{ path: `${base}.industryCode`, code: out.industryCode }]),
+        );
+      }
+    }
+    if (has(input, 'capitalSourceCode')) {
+      out.capitalSourceCode = input.capitalSourceCode === null ? null : String(input.capitalSourceCode);
+      if (out.capitalSourceCode) {
+        codeChecks.push(
+          this.codes.validateActive(errors, CodeKind.CAPITAL_SOURCE, [
+            { path: `${base}.capitalSourceCode`, code: out.capitalSourceCode },
+          ]),
+        );
+      }
+    }
+    if (has(input, 'attractionModeCodes')) {
+      const modes = input.attractionModeCodes ?? [];
+      if (modes.length > 7) errors.add(`${base}.attractionModeCodes`, 'at most 7 modes');
+      out.attractionModeCodes = [...new Set(modes)];
+      codeChecks.push(
+        this.codes.validateActive(
+          errors,
+          CodeKind.ATTRACTION_MODE,
+          modes.slice(0, 7).map((code, i) => ({ path: `${base}.attractionModeCodes.${i}`, code })),
+        ),
+      );
+    }
+
+    if (has(input, 'investor')) {
+      if (input.investor === null) errors.add(`${base}.investor`, 'cannot be null');
+      else Object.assign(out, this.investor(errors, input.investor as InvestorInput, `${base}.investor`));
+    }
+
+    if (has(input, 'investmentAmount')) out.investmentAmount = decimal('investmentAmount', input.investmentAmount);
+    if (has(input, 'landAreaMu')) out.landAreaMu = decimal('landAreaMu', input.landAreaMu);
+    if (has(input, 'factoryAreaSqm')) out.factoryAreaSqm = decimal('factoryAreaSqm', input.factoryAreaSqm);
+    if (has(input, 'expectedAnnualOutput')) out.expectedAnnualOutput = decimal('expectedAnnualOutput', input.expectedAnnualOutput);
+    if (has(input, 'expectedAnnualTax')) out.expectedAnnualTax = decimal('expectedAnnualTax', input.expectedAnnualTax);
+    if (has(input, 'expectedJobs')) {
+      const v = input.expectedJobs;
+      if (v !== null && (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 10_000_000)) {
+        errors.add(`${base}.expectedJobs`, 'must be a whole number from 0 to 10000000');
+      } else out.expectedJobs = v as number | null;
+    }
+    if (has(input, 'expectedLandingDate')) {
+      out.expectedLandingDate = this.date(errors, input.expectedLandingDate, `${base}.expectedLandingDate`);
+    }
+    if (has(input, 'contacts')) out.contacts = this.contacts(errors, input.contacts ?? [], `${base}.contacts`);
+
+    if (create) {
+      if (out.title === undefined && !has(input, 'title')) errors.add(`${base}.title`, 'is required');
+      if (!has(input, 'industryCode')) errors.add(`${base}.industryCode`, 'is required');
+      if (!has(input, 'investor')) errors.add(`${base}.investor`, 'is required');
+    }
+    await Promise.all(codeChecks);
+    return out;
+  }
+
+  private investor(errors: FieldErrors, inv: InvestorInput, path: string): LeadFields {
+    const out: LeadFields = {};
+    if (typeof inv.name !== 'string' || inv.name.trim().length < 1 || inv.name.trim().length > 200) {
+      errors.add(`${path}.name`, 'must be 1 to 200 characters');
+    } else if (CONTROL.test(inv.name)) {
+      errors.add(`${path}.name`, 'contains control characters');
+    } else {
+      out.investorName = inv.name.trim();
+      out.investorNameNorm = normaliseInvestorName(out.investorName).slice(0, 200);
+      if (out.investorNameNorm.length === 0) errors.add(`${path}.name`, 'must contain more than a legal-form suffix');
+    }
+    if (inv.uscc === null || inv.uscc === undefined || inv.uscc.trim() === '') {
+      out.investorUscc = null;
+    } else {
+      const uscc = inv.uscc.trim().toUpperCase();
+      const problem = usccProblem(uscc);
+      if (problem) errors.add(`${path}.uscc`, problem);
+      else out.investorUscc = uscc;
+    }
+    if (inv.countryOrRegion === null || inv.countryOrRegion === undefined || inv.countryOrRegion.trim() === '') {
+      out.investorCountry = null;
+    } else if (inv.countryOrRegion.trim().length > 100 || CONTROL.test(inv.countryOrRegion)) {
+      errors.add(`${path}.countryOrRegion`, 'must be at most 100 characters');
+    } else {
+      out.investorCountry = inv.countryOrRegion.trim();
+    }
+    return out;
+  }
+
+  private date(errors: FieldErrors, value: unknown, path: string): string | null | undefined {
+    if (value === null) return null;
+    const m = typeof value === 'string' ? ISO_DATE.exec(value.trim()) : null;
+    if (m) {
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const dt = new Date(Date.UTC(y, mo - 1, d));
+      if (y >= 2000 && y <= 2100 && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d) return m[0];
+    }
+    errors.add(path, 'must be a date YYYY-MM-DD between 2000 and 2100');
+    return undefined;
+  }
+
+  private contacts(errors: FieldErrors, list: ContactInput[], path: string): LeadContact[] {
+    if (list.length > 20) {
+      errors.add(path, 'at most 20 contacts');
+      return [];
+    }
+    return list.map((c, i): LeadContact => {
+      const p = `${path}.${i}`;
+      const opt = (key: keyof ContactInput, max: number, pattern?: RegExp): string | null => {
+        const v = c[key];
+        if (v === null || v === undefined || v.trim() === '') return null;
+        if (v.trim().length > max || CONTROL.test(v) || (pattern && !pattern.test(v.trim()))) {
+          errors.add(`${p}.${key}`, pattern ? 'is not valid' : `must be at most ${max} characters`);
+        }
+        return v.trim();
+      };
+      if (typeof c.name !== 'string' || c.name.trim().length < 1 || c.name.trim().length > 50 || CONTROL.test(c.name)) {
+        errors.add(`${p}.name`, 'must be 1 to 50 characters');
+      }
+      return {
+        name: typeof c.name === 'string' ? c.name.trim() : '',
+        title: opt('title', 50),
+        phone: opt('phone', 30, PHONE),
+        email: opt('email', 254, EMAIL),
+      };
+    });
+  }
+}
+

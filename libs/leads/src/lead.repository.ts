@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '@zs/common';
+import { type LeadAccess, leadAccess } from './lead-visibility';
+import { SqlParams } from './sql';
+import type { FieldChange, LeadEntity, VisibleLead } from './lead.entity';
+import type { LeadFields } from './lead-input.validator';
+import { type LeadFilter, LeadOrderField, OrderDirection } from './dto/lead.input';
+
+/** Entity property → column, for every column a caller may read. */
+const COLUMNS: Record<string, string> = {
+  id: 'id',
+  code: 'code',
+  title: 'title',
+  summary: 'summary',
+  description: 'description',
+  industryCode: 'industry_code',
+  capitalSourceCode: 'capital_source_code',
+  attractionModeCodes: 'attraction_mode_codes',
+  investorName: 'investor_name',
+  investorNameNorm: 'investor_name_norm',
+  investorUscc: 'investor_uscc',
+  investorCountry: 'investor_country',
+  investmentAmount: 'investment_amount',
+  landAreaMu: 'land_area_mu',
+  factoryAreaSqm: 'factory_area_sqm',
+  expectedJobs: 'expected_jobs',
+  expectedAnnualOutput: 'expected_annual_output',
+  expectedAnnualTax: 'expected_annual_tax',
+  expectedLandingDate: 'expected_landing_date',
+  stage: 'stage',
+  stageBeforeHold: 'stage_before_hold',
+  lostReasonCode: 'lost_reason_code',
+  sharingScope: 'sharing_scope',
+  ownerUnitId: 'owner_unit_id',
+  landingUnitId: 'landing_unit_id',
+  contacts: 'contacts',
+  version: 'version',
+  createdByKind: 'created_by_kind',
+  createdById: 'created_by_id',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  signedAt: 'signed_at',
+  landedAt: 'landed_at',
+};
+
+const SELECT_LIST = Object.entries(COLUMNS)
+  .map(([prop, col]) =>
+    // node-postgres turns DATE into a local-time Date; the API wants the calendar date itself.
+    col === 'expected_landing_date' ? `to_char(l.${col}, 'YYYY-MM-DD') AS "${prop}"` : `l.${col} AS "${prop}"`,
+  )
+  .join(', ');
+
+const ORDER_EXPR: Record<LeadOrderField, { expr: string; cast: string }> = {
+  [LeadOrderField.CREATED_AT]: { expr: 'l.created_at', cast: 'timestamptz' },
+  [LeadOrderField.UPDATED_AT]: { expr: 'l.updated_at', cast: 'timestamptz' },
+  // Nulls sort as the smallest value so keyset comparisons stay total.
+  [LeadOrderField.INVESTMENT_AMOUNT]: { expr: 'COALESCE(l.investment_amount, -1)', cast: 'numeric' },
+  [LeadOrderField.EXPECTED_LANDING_DATE]: { expr: `COALESCE(l.expected_landing_date, DATE '1900-01-01')`, cast: 'date' },
+};
+
+export interface LeadPageQuery {
+  filter: LeadFilter;
+  orderField: LeadOrderField;
+  direction: OrderDirection;
+  limit: number;
+  after: [string, string] | null;
+}
+
+export interface NewLead extends LeadFields {
+  title: string;
+  industryCode: string;
+  investorName: string;
+  investorNameNorm: string;
+  sharingScope: string;
+  ownerUnitId: string;
+  createdByKind: string;
+  createdById: string;
+}
+
+@Injectable()
+export class LeadRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private accessColumns(a: LeadAccess): string {
+    return `${SELECT_LIST}, ou.path AS "ownerPath", (${a.detail}) AS detail, (${a.edit}) AS "canEdit",
+      (${a.ownerChainEdit}) AS "ownerChainEdit", (${a.ownerChainManager}) AS "ownerChainManager"`;
+  }
+
+  private async findVisibleBy(
+    actor: Actor,
+    column: 'id' | 'code',
+    value: string,
+    manager: EntityManager = this.db.manager,
+    lock = false,
+  ): Promise<VisibleLead | null> {
+    const p = new SqlParams();
+    const a = leadAccess(actor, p);
+    const rows: VisibleLead[] = await manager.query(
+      `SELECT ${this.accessColumns(a)} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+        WHERE l.${column} = ${p.add(value)} AND ${a.visible} ${lock ? 'FOR UPDATE OF l' : ''}`,
+      p.values,
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The lead if the caller may see it; otherwise null, exactly as for a lead that does not exist. */
+  findVisible(actor: Actor, id: string, manager?: EntityManager): Promise<VisibleLead | null> {
+    return this.findVisibleBy(actor, 'id', id, manager);
+  }
+
+  findVisibleByCode(actor: Actor, code: string): Promise<VisibleLead | null> {
+    return this.findVisibleBy(actor, 'code', code);
+  }
+
+  /** Same as findVisible, and locks the row until the transaction ends (serialises writers). */
+  lockVisible(actor: Actor, id: string, tx: EntityManager): Promise<VisibleLead | null> {
+    return this.findVisibleBy(actor, 'id', id, tx, true);
+  }
+
+  /** Several leads by id, only those the caller may see (DataLoader batch). */
+  findVisibleByIds(actor: Actor, ids: readonly string[]): Promise<VisibleLead[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const p = new SqlParams();
+    const a = leadAccess(actor, p);
+    return this.db.query(
+      `SELECT ${this.accessColumns(a)} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+        WHERE l.id = ANY(${p.add([...ids])}::uuid[]) AND ${a.visible}`,
+      p.values,
+    );
+  }
+
+  private filterSql(a: LeadAccess, filter: LeadFilter, p: SqlParams): string[] {
+    const where = [a.visible];
+    if (filter.stages?.length) where.push(`l.stage = ANY(${p.add(filter.stages)}::lead_stage[])`);
+    if (filter.industryCodes?.length) where.push(`l.industry_code = ANY(${p.add(filter.industryCodes)}::text[])`);
+    if (filter.capitalSourceCodes?.length) {
+      where.push(`l.capital_source_code = ANY(${p.add(filter.capitalSourceCodes)}::text[])`);
+    }
+    if (filter.attractionModeCodes?.length) {
+      where.push(`l.attraction_mode_codes && ${p.add(filter.attractionModeCodes)}::text[]`);
+    }
+    if (filter.ownerUnitIds?.length) {
+      where.push(
+        filter.includeDescendants
+          ? `EXISTS (SELECT 1 FROM org_unit f WHERE f.id = ANY(${p.add(filter.ownerUnitIds)}::uuid[]) AND ou.path LIKE f.path || '%')`
+          : `l.owner_unit_id = ANY(${p.add(filter.ownerUnitIds)}::uuid[])`,
+      );
+    }
+    if (filter.sharingScopes?.length) where.push(`l.sharing_scope = ANY(${p.add(filter.sharingScopes)}::sharing_scope[])`);
+    if (filter.investmentMin) where.push(`l.investment_amount >= ${p.add(filter.investmentMin)}::numeric`);
+    if (filter.investmentMax) where.push(`l.investment_amount <= ${p.add(filter.investmentMax)}::numeric`);
+    const range = (col: string, from?: Date | null, to?: Date | null) => {
+      if (from) where.push(`l.${col} >= ${p.add(from)}::timestamptz`);
+      if (to) where.push(`l.${col} < ${p.add(to)}::timestamptz`);
+    };
+    range('created_at', filter.createdFrom, filter.createdTo);
+    range('signed_at', filter.signedFrom, filter.signedTo);
+    range('landed_at', filter.landedFrom, filter.landedTo);
+    if (filter.hasConflict !== null && filter.hasConflict !== undefined) {
+      where.push(
+        `${filter.hasConflict ? '' : 'NOT '}EXISTS (SELECT 1 FROM lead_conflict c
+           WHERE c.status = 'OPEN' AND (c.lead_a_id = l.id OR c.lead_b_id = l.id))`,
+      );
+    }
+    if (filter.investorUscc) {
+      // Only where the caller may read the USCC, or the filter would reveal it.
+      where.push(`l.investor_uscc = ${p.add(filter.investorUscc.trim().toUpperCase())} AND ${a.detail}`);
+    }
+    return where;
+  }
+
+  /** One page of visible leads (keyset on the sort key and id) and the total of the filtered set. */
+  async page(actor: Actor, q: LeadPageQuery): Promise<{ rows: VisibleLead[]; total: number }> {
+    // The count uses only the filter's parameters; the page adds access columns and the keyset.
+    const cp = new SqlParams();
+    const where = this.filterSql(leadAccess(actor, cp), q.filter, cp);
+    const countSql = `SELECT count(*)::int AS n FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id WHERE ${where.join(' AND ')}`;
+
+    const p = new SqlParams();
+    const a = leadAccess(actor, p);
+    const pageWhere = this.filterSql(a, q.filter, p);
+    const { expr, cast } = ORDER_EXPR[q.orderField];
+    const dir = q.direction === OrderDirection.ASC ? 'ASC' : 'DESC';
+    if (q.after) {
+      const cmp = dir === 'ASC' ? '>' : '<';
+      pageWhere.push(`(${expr}, l.id) ${cmp} (${p.add(q.after[0])}::${cast}, ${p.add(q.after[1])}::uuid)`);
+    }
+    const sortCol = `(${expr})::text AS "sortKey"`;
+    const pageSql = `SELECT ${this.accessColumns(a)}, ${sortCol} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+      WHERE ${pageWhere.join(' AND ')} ORDER BY ${expr} ${dir}, l.id ${dir} LIMIT ${p.add(q.limit + 1)}`;
+
+    const [rows, count] = await Promise.all([
+      this.db.query(pageSql, p.values) as Promise<VisibleLead[]>,
+      this.db.query(countSql, cp.values) as Promise<{ n: number }[]>,
+    ]);
+    return { rows, total: count[0].n };
+  }
+
+  async nextCode(tx: EntityManager, year: number): Promise<string> {
+    const rows: { n: string }[] = await tx.query(`SELECT nextval('lead_code_seq') AS n`);
+    return `XA-${year}-${rows[0].n.padStart(6, '0')}`;
+  }
+
+  async insert(tx: EntityManager, lead: NewLead & { code: string }): Promise<string> {
+    const id = randomUUID();
+    const p = new SqlParams();
+    const entries = Object.entries({ ...lead, id }).filter(([k]) => COLUMNS[k]);
+    const cols = entries.map(([k]) => COLUMNS[k]);
+    const vals = entries.map(([k, v]) => (k === 'contacts' ? `${p.add(JSON.stringify(v))}::jsonb` : p.add(v)));
+    await tx.query(`INSERT INTO lead (${cols.join(', ')}) VALUES (${vals.join(', ')})`, p.values);
+    return id;
+  }
+
+  /** Writes the given columns and bumps the version; the caller holds the row lock. */
+  async update(tx: EntityManager, id: string, fields: Partial<Record<keyof LeadEntity, unknown>>): Promise<void> {
+    const p = new SqlParams();
+    const sets = Object.entries(fields)
+      .filter(([k]) => COLUMNS[k] && k !== 'id')
+      .map(([k, v]) => `${COLUMNS[k]} = ${k === 'contacts' ? `${p.add(JSON.stringify(v))}::jsonb` : p.add(v)}`);
+    sets.push('version = version + 1', 'updated_at = now()');
+    await tx.query(`UPDATE lead SET ${sets.join(', ')} WHERE id = ${p.add(id)}`, p.values);
+  }
+
+  async insertHistory(
+    tx: EntityManager,
+    leadId: string,
+    action: string,
+    actor: Actor | 'system',
+    changes: FieldChange[],
+    note: string | null = null,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO lead_history (lead_id, action, actor_kind, actor_id, changes, note) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        leadId,
+        action,
+        actor === 'system' ? 'system' : actor.kind,
+        actor === 'system' ? null : actor.id,
+        JSON.stringify(changes),
+        note,
+      ],
+    );
+  }
+
+  /** History of several leads in one statement (DataLoader batch). */
+  historyFor(leadIds: readonly string[]): Promise<
+    { id: string; leadId: string; action: string; actorKind: string; actorId: string | null; at: Date; changes: FieldChange[]; note: string | null }[]
+  > {
+    return this.db.query(
+      `SELECT id::text, lead_id AS "leadId", action, actor_kind AS "actorKind", actor_id AS "actorId", at, changes, note
+         FROM lead_history WHERE lead_id = ANY($1::uuid[]) ORDER BY id`,
+      [[...leadIds]],
+    );
+  }
+
+  /** Assigned unit ids of several leads in one statement (DataLoader batch). */
+  assignedUnitIds(leadIds: readonly string[]): Promise<{ leadId: string; unitId: string }[]> {
+    return this.db.query(
+      `SELECT lead_id AS "leadId", unit_id AS "unitId" FROM lead_assignment
+        WHERE lead_id = ANY($1::uuid[]) ORDER BY assigned_at, unit_id`,
+      [[...leadIds]],
+    );
+  }
+
+  async insertAssignment(tx: EntityManager, leadId: string, unitId: string, via: string, byId: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO lead_assignment (lead_id, unit_id, via, assigned_by_id) VALUES ($1, $2, $3, $4)`,
+      [leadId, unitId, via, byId],
+    );
+  }
+
+  async isAssigned(tx: EntityManager, leadId: string, unitId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(`SELECT 1 FROM lead_assignment WHERE lead_id = $1 AND unit_id = $2`, [
+      leadId,
+      unitId,
+    ]);
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,267 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  type Actor,
+  ConnectionType,
+  CurrentActor,
+  GqlCtx,
+  type GqlContext,
+  ValidationException,
+  decodeCursor,
+  isUuid,
+  pageSize,
+  toConnection,
+  type Connection,
+} from '@zs/common';
+import { type CodeItemEntity, CodeItemLoader, CodeItemModel, CodeKind } from '@zs/codes';
+import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
+import { UserModel, type UserEntity } from '@zs/identity';
+import { LeadStage } from './domain/lead-stage';
+import { SharingScope, type VisibleLead } from './lead.entity';
+import { ContactModel, InvestorModel, LeadHistoryEntryModel, LeadModel } from './lead.model';
+import { LeadService, SENSITIVE_HISTORY_FIELDS } from './lead.service';
+import { LeadLoader } from './lead.loader';
+import { CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './dto/lead.input';
+import { LeadActivityInput } from './dto/lead-activity.input';
+import { LeadActivityModel } from './activities/lead-activity.model';
+import { LeadActivityService } from './activities/lead-activity.service';
+import { LeadConflictNoticeModel } from './conflicts/conflict.model';
+
+const LeadConnection = ConnectionType(LeadModel, 'Lead');
+const LeadActivityConnection = ConnectionType(LeadActivityModel, 'LeadActivity');
+
+/** Decodes a `[sortKey, id]` cursor of our own making, or reports it under `after`. */
+export function keysetCursor(after: string | null | undefined): [string, string] | null {
+  if (!after) return null;
+  const v = decodeCursor(after);
+  if (v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string' || !isUuid(v[1])) {
+    throw ValidationException.field('after', 'is not a valid cursor');
+  }
+  return [v[0], v[1]];
+}
+
+export function keysetConnection<T extends { id: string }>(
+  result: { rows: T[]; total: number },
+  limit: number,
+  after: [string, string] | null,
+): Connection<T> {
+  return toConnection(result.rows, limit, result.total, (r) => [(r as T & { sortKey: string }).sortKey, r.id], after !== null);
+}
+
+function present<T>(items: (T | null | Error)[]): T[] {
+  return items.filter((i): i is T => i !== null && !(i instanceof Error));
+}
+
+@Resolver(() => LeadModel)
+export class LeadResolver {
+  constructor(
+    private readonly leadService: LeadService,
+    private readonly activityService: LeadActivityService,
+    private readonly loader: LeadLoader,
+    private readonly units: OrgUnitLoader,
+    private readonly codes: CodeItemLoader,
+  ) {}
+
+  @Query(() => LeadModel, { nullable: true, description: 'Null when it does not exist or you may not see it' })
+  lead(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<VisibleLead | null> {
+    return this.leadService.get(actor, id);
+  }
+
+  @Query(() => LeadModel, { nullable: true })
+  leadByCode(@CurrentActor() actor: Actor, @Args('code') code: string): Promise<VisibleLead | null> {
+    return this.leadService.getByCode(actor, code);
+  }
+
+  @Query(() => LeadConnection, { description: 'Leads you may see; first ≤ 100' })
+  leads(
+    @CurrentActor() actor: Actor,
+    @Args('filter', { type: () => LeadFilter, nullable: true }) filter?: LeadFilter | null,
+    @Args('orderBy', { type: () => LeadOrder, nullable: true }) orderBy?: LeadOrder | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
+    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+  ): Promise<Connection<VisibleLead>> {
+    return this.leadService.page(actor, filter, orderBy, first, after);
+  }
+
+  @Mutation(() => LeadModel)
+  createLead(@CurrentActor() actor: Actor, @Args('input') input: CreateLeadInput): Promise<VisibleLead> {
+    return this.leadService.create(actor, input);
+  }
+
+  @Mutation(() => LeadModel, { description: 'A stale version is refused with CONFLICT and changes nothing' })
+  updateLead(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('version', { type: () => Int }) version: number,
+    @Args('input') input: UpdateLeadInput,
+  ): Promise<VisibleLead> {
+    return this.leadService.update(actor, id, version, input);
+  }
+
+  @Mutation(() => LeadModel)
+  changeLeadStage(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('version', { type: () => Int }) version: number,
+    @Args('stage', { type: () => LeadStage }) stage: LeadStage,
+    @Args('note', { type: () => String, nullable: true }) note?: string | null,
+    @Args('lostReasonCode', { type: () => String, nullable: true }) lostReasonCode?: string | null,
+    @Args('landingUnitId', { type: () => ID, nullable: true }) landingUnitId?: string | null,
+  ): Promise<VisibleLead> {
+    return this.leadService.changeStage(actor, id, version, { stage, note, lostReasonCode, landingUnitId });
+  }
+
+  @Mutation(() => LeadModel, { description: 'Widen or narrow who sees the lead; narrowing is for the owner chain' })
+  shareLead(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('version', { type: () => Int }) version: number,
+    @Args('scope', { type: () => SharingScope }) scope: SharingScope,
+  ): Promise<VisibleLead> {
+    return this.leadService.share(actor, id, version, scope);
+  }
+
+  @Mutation(() => LeadModel, { description: 'A district or the city assigns the lead to a unit below it' })
+  assignLead(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('unitId', { type: () => ID }) unitId: string,
+  ): Promise<VisibleLead> {
+    return this.leadService.assign(actor, id, unitId);
+  }
+
+  @Mutation(() => LeadActivityModel)
+  addLeadActivity(
+    @CurrentActor() actor: Actor,
+    @Args('leadId', { type: () => ID }) leadId: string,
+    @Args('input') input: LeadActivityInput,
+  ): Promise<LeadActivityModel> {
+    return this.activityService.add(actor, leadId, input);
+  }
+
+  @ResolveField(() => CodeItemModel)
+  async industry(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity> {
+    return (await this.codes.forRequest(ctx).load({ kind: CodeKind.INDUSTRY, code: lead.industryCode }))!;
+  }
+
+  @ResolveField(() => CodeItemModel, { nullable: true })
+  capitalSource(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity | null> | null {
+    return lead.capitalSourceCode
+      ? this.codes.forRequest(ctx).load({ kind: CodeKind.CAPITAL_SOURCE, code: lead.capitalSourceCode })
+      : null;
+  }
+
+  @ResolveField(() => [CodeItemModel])
+  async attractionModes(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity[]> {
+    const loader = this.codes.forRequest(ctx);
+    return present(await loader.loadMany(lead.attractionModeCodes.map((code) => ({ kind: CodeKind.ATTRACTION_MODE, code }))));
+  }
+
+  @ResolveField(() => CodeItemModel, { nullable: true, description: 'Why a LOST lead was lost' })
+  lostReason(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity | null> | null {
+    return lead.lostReasonCode ? this.codes.forRequest(ctx).load({ kind: CodeKind.LOST_REASON, code: lead.lostReasonCode }) : null;
+  }
+
+  @ResolveField(() => InvestorModel)
+  investor(@Parent() lead: VisibleLead): InvestorModel {
+    return {
+      name: lead.investorName,
+      uscc: lead.detail ? lead.investorUscc : null,
+      countryOrRegion: lead.investorCountry,
+    };
+  }
+
+  @ResolveField(() => OrgUnitModel)
+  async ownerUnit(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+    return (await this.units.byId(ctx).load(lead.ownerUnitId))!;
+  }
+
+  @ResolveField(() => [OrgUnitModel])
+  async assignedUnits(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity[]> {
+    const rows = await this.loader.assignedUnitIds(ctx).load(lead.id);
+    return present(await this.units.byId(ctx).loadMany(rows.map((r) => r.unitId)));
+  }
+
+  @ResolveField(() => OrgUnitModel, { nullable: true, description: 'The zone a LANDED lead landed in' })
+  landingUnit(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity | null> | null {
+    return lead.landingUnitId ? this.units.byId(ctx).load(lead.landingUnitId) : null;
+  }
+
+  @ResolveField(() => [ContactModel], { nullable: true, description: 'Null outside the owner and assigned chains' })
+  contacts(@Parent() lead: VisibleLead): ContactModel[] | null {
+    return lead.detail ? lead.contacts : null;
+  }
+
+  @ResolveField(() => LeadActivityConnection, { nullable: true, description: 'Null outside the owner and assigned chains' })
+  async activities(
+    @Parent() lead: VisibleLead,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
+    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+  ): Promise<Connection<LeadActivityModel> | null> {
+    if (!lead.detail) return null;
+    const limit = pageSize(first);
+    const cursor = keysetCursor(after);
+    return keysetConnection(await this.activityService.pageForLead(lead.id, limit, cursor), limit, cursor);
+  }
+
+  @ResolveField(() => [LeadHistoryEntryModel], { description: 'Every change; sensitive values only for the owner and assigned chains' })
+  async history(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
+    const rows = await this.loader.history(ctx).load(lead.id);
+    const encode = (field: string, v: unknown) =>
+      !lead.detail && SENSITIVE_HISTORY_FIELDS.has(field) ? null : v === null || v === undefined ? null : JSON.stringify(v);
+    return rows.map((r) => ({
+      ...r,
+      changes: r.changes.map((c) => ({ field: c.field, oldValue: encode(c.field, c.oldValue), newValue: encode(c.field, c.newValue) })),
+    }));
+  }
+
+  @ResolveField(() => [LeadConflictNoticeModel], { description: 'Other units engaged with the same investor' })
+  async conflicts(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<LeadConflictNoticeModel[]> {
+    if (!lead.detail) return [];
+    const rows = await this.loader.conflicts(ctx).load(lead.id);
+    return rows.map((c) => ({
+      id: c.id,
+      match: c.match,
+      status: c.status,
+      coordinatingUnitId: c.coordinatingUnitId,
+      otherLeadId: c.leadAId === lead.id ? c.leadBId : c.leadAId,
+    }));
+  }
+
+  @ResolveField(() => UserModel, { nullable: true, description: 'Null when an API client created the lead' })
+  createdBy(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<UserEntity | null> | null {
+    return lead.createdByKind === 'user' ? this.loader.users(ctx).load(lead.createdById) : null;
+  }
+
+  @ResolveField(() => Boolean)
+  viewerCanEdit(@Parent() lead: VisibleLead): boolean {
+    return lead.canEdit;
+  }
+}
+
+@Resolver(() => LeadHistoryEntryModel)
+export class LeadHistoryResolver {
+  constructor(private readonly loader: LeadLoader) {}
+
+  @ResolveField(() => UserModel, { nullable: true })
+  actor(@Parent() entry: LeadHistoryEntryModel, @GqlCtx() ctx: GqlContext): Promise<UserEntity | null> | null {
+    return entry.actorKind === 'user' && entry.actorId ? this.loader.users(ctx).load(entry.actorId) : null;
+  }
+}
+
+@Resolver(() => LeadConflictNoticeModel)
+export class LeadConflictNoticeResolver {
+  constructor(
+    private readonly loader: LeadLoader,
+    private readonly units: OrgUnitLoader,
+  ) {}
+
+  @ResolveField(() => OrgUnitModel)
+  async coordinatingUnit(@Parent() n: LeadConflictNoticeModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+    return (await this.units.byId(ctx).load(n.coordinatingUnitId))!;
+  }
+
+  @ResolveField(() => LeadModel, { nullable: true, description: 'The other lead, only if you may see it anyway' })
+  otherLead(@Parent() n: LeadConflictNoticeModel, @GqlCtx() ctx: GqlContext): Promise<VisibleLead | null> {
+    return this.loader.visible(ctx, ctx.actor!).load(n.otherLeadId);
+  }
+}

@@ -1,0 +1,358 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type Actor,
+  ApiScope,
+  ConflictException,
+  FieldErrors,
+  ForbiddenException,
+  NotFoundException,
+  Role,
+  ValidationException,
+  conflictOnDuplicate,
+  decodeCursor,
+  isUuid,
+  pageSize,
+  roleAtLeast,
+  toConnection,
+  type Connection,
+} from '@zs/common';
+import { CodeItemService, CodeKind } from '@zs/codes';
+import { OrgTier, OrgUnitRepository } from '@zs/org';
+import { DomainEventType, OutboxService } from '@zs/outbox';
+import { FUNNEL, LeadStage, classifyTransition } from './domain/lead-stage';
+import { type FieldChange, type LeadEntity, SharingScope, type VisibleLead, AssignmentVia } from './lead.entity';
+import { LeadInputValidator, type LeadFields } from './lead-input.validator';
+import { LeadRepository } from './lead.repository';
+import { ConflictService } from './conflicts/conflict.service';
+import {
+  type CreateLeadInput,
+  type LeadFilter,
+  type LeadOrder,
+  LeadOrderField,
+  OrderDirection,
+  type UpdateLeadInput,
+} from './dto/lead.input';
+
+/** Entity property → the name a person reads in the history. */
+const HISTORY_NAMES: Partial<Record<keyof LeadFields, string>> = {
+  investorName: 'investor.name',
+  investorUscc: 'investor.uscc',
+  investorCountry: 'investor.countryOrRegion',
+};
+
+/** Fields whose values only the owner and assigned chains may read. */
+export const SENSITIVE_HISTORY_FIELDS = new Set(['investor.uscc', 'contacts']);
+
+const SCOPE_RANK: Record<SharingScope, number> = {
+  [SharingScope.PRIVATE]: 0,
+  [SharingScope.DISTRICT]: 1,
+  [SharingScope.CITY]: 2,
+  [SharingScope.PUBLIC]: 3,
+};
+
+export interface StageChange {
+  stage: LeadStage;
+  note?: string | null;
+  lostReasonCode?: string | null;
+  landingUnitId?: string | null;
+}
+
+function diff(before: LeadEntity, after: LeadFields): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const [key, value] of Object.entries(after)) {
+    if (key === 'investorNameNorm') continue;
+    const old = (before as unknown as Record<string, unknown>)[key];
+    if (JSON.stringify(old ?? null) !== JSON.stringify(value ?? null)) {
+      changes.push({ field: HISTORY_NAMES[key as keyof LeadFields] ?? key, oldValue: old ?? null, newValue: value ?? null });
+    }
+  }
+  return changes;
+}
+
+@Injectable()
+export class LeadService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly leads: LeadRepository,
+    private readonly validator: LeadInputValidator,
+    private readonly conflicts: ConflictService,
+    private readonly outbox: OutboxService,
+    private readonly codes: CodeItemService,
+    private readonly units: OrgUnitRepository,
+  ) {}
+
+  get(actor: Actor, id: string): Promise<VisibleLead | null> {
+    return isUuid(id) ? this.leads.findVisible(actor, id) : Promise.resolve(null);
+  }
+
+  getByCode(actor: Actor, code: string): Promise<VisibleLead | null> {
+    return code.length <= 32 ? this.leads.findVisibleByCode(actor, code) : Promise.resolve(null);
+  }
+
+  async page(
+    actor: Actor,
+    filter: LeadFilter | null | undefined,
+    orderBy: LeadOrder | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<VisibleLead>> {
+    const limit = pageSize(first);
+    const errors = new FieldErrors();
+    const f = filter ?? {};
+    for (const [i, id] of (f.ownerUnitIds ?? []).entries()) {
+      if (!isUuid(id)) errors.add(`filter.ownerUnitIds.${i}`, 'is not a valid id');
+    }
+    errors.throwIfAny();
+    let cursor: [string, string] | null = null;
+    if (after) {
+      const decoded = decodeCursor(after);
+      if (decoded.length !== 2 || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string' || !isUuid(decoded[1])) {
+        throw ValidationException.field('after', 'is not a valid cursor');
+      }
+      cursor = [decoded[0], decoded[1]];
+    }
+    const { rows, total } = await this.leads.page(actor, {
+      filter: f,
+      orderField: orderBy?.field ?? LeadOrderField.CREATED_AT,
+      direction: orderBy?.direction ?? OrderDirection.DESC,
+      limit,
+      after: cursor,
+    });
+    return toConnection(rows, limit, total, (r) => [(r as VisibleLead & { sortKey: string }).sortKey, r.id], cursor !== null);
+  }
+
+  async create(actor: Actor, input: CreateLeadInput): Promise<VisibleLead> {
+    this.requireWriter(actor);
+    const fields = await this.validator.forCreate(input);
+    const scope = input.sharingScope ?? SharingScope.PRIVATE;
+    const id = await this.db.transaction(async (tx) => {
+      const code = await this.leads.nextCode(tx, new Date().getFullYear());
+      const leadId = await this.leads.insert(tx, {
+        ...fields,
+        investorName: fields.investorName!,
+        investorNameNorm: fields.investorNameNorm!,
+        contacts: fields.contacts ?? [],
+        attractionModeCodes: fields.attractionModeCodes ?? [],
+        code,
+        sharingScope: scope,
+        ownerUnitId: actor.unitId,
+        createdByKind: actor.kind,
+        createdById: actor.id,
+      });
+      const created = Object.entries({ ...fields, sharingScope: scope })
+        .filter(([k, v]) => k !== 'investorNameNorm' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
+        .map(([k, v]) => ({ field: HISTORY_NAMES[k as keyof LeadFields] ?? k, oldValue: null, newValue: v }));
+      await this.leads.insertHistory(tx, leadId, 'CREATED', actor, created);
+      await this.outbox.record(tx, actor, DomainEventType.LeadCreated, leadId, { code, ownerUnitId: actor.unitId, sharingScope: scope });
+      await this.conflicts.detect(tx, actor, {
+        id: leadId,
+        ownerUnitId: actor.unitId,
+        ownerPath: actor.unitPath,
+        investorNameNorm: fields.investorNameNorm!,
+        investorUscc: fields.investorUscc ?? null,
+      });
+      return leadId;
+    });
+    return (await this.leads.findVisible(actor, id))!;
+  }
+
+  async update(actor: Actor, id: string, version: number, input: UpdateLeadInput): Promise<VisibleLead> {
+    const fields = await this.validator.forUpdate(input);
+    return this.mutate(actor, id, version, async (tx, lead) => {
+      if (!lead.canEdit) throw new ForbiddenException('You may not edit this lead');
+      const changes = diff(lead, fields);
+      if (changes.length === 0) return false;
+      await this.leads.update(tx, lead.id, fields);
+      await this.leads.insertHistory(tx, lead.id, 'UPDATED', actor, changes);
+      await this.outbox.record(tx, actor, DomainEventType.LeadUpdated, lead.id, {
+        fields: changes.map((c) => c.field),
+      });
+      const investorChanged = changes.some((c) => c.field === 'investor.name' || c.field === 'investor.uscc');
+      if (investorChanged) {
+        await this.conflicts.detect(tx, actor, {
+          id: lead.id,
+          ownerUnitId: lead.ownerUnitId,
+          ownerPath: lead.ownerPath,
+          investorNameNorm: fields.investorNameNorm ?? lead.investorNameNorm,
+          investorUscc: fields.investorUscc !== undefined ? fields.investorUscc : lead.investorUscc,
+        });
+      }
+      return true;
+    });
+  }
+
+  async changeStage(actor: Actor, id: string, version: number, change: StageChange): Promise<VisibleLead> {
+    if (change.note && change.note.length > 2000) throw ValidationException.field('note', 'must be at most 2000 characters');
+    return this.mutate(actor, id, version, async (tx, lead) => {
+      if (!lead.canEdit) throw new ForbiddenException('You may not change this lead');
+      const from = lead.stage;
+      const to = change.stage;
+      const transition = classifyTransition(from, to, lead.stageBeforeHold);
+      const patch: Partial<LeadEntity> = { stage: to };
+      switch (transition.kind) {
+        case 'INVALID':
+          throw ValidationException.field('stage', transition.reason);
+        case 'BACKWARD':
+        case 'REOPEN':
+          if (!lead.ownerChainManager) {
+            throw new ForbiddenException('Moving a lead backwards or reopening it is for managers of the owning units');
+          }
+          patch.stageBeforeHold = null;
+          patch.lostReasonCode = null;
+          if (FUNNEL.indexOf(to) < FUNNEL.indexOf(LeadStage.SIGNED)) patch.signedAt = null;
+          if (FUNNEL.indexOf(to) < FUNNEL.indexOf(LeadStage.LANDED)) {
+            patch.landedAt = null;
+            patch.landingUnitId = null;
+          }
+          break;
+        case 'HOLD':
+          patch.stageBeforeHold = from;
+          break;
+        case 'RESUME':
+          patch.stageBeforeHold = null;
+          break;
+        case 'LOSE': {
+          const errors = new FieldErrors();
+          if (!change.lostReasonCode) errors.add('lostReasonCode', 'is required to mark a lead LOST');
+          else await this.codes.validateActive(errors, CodeKind.LOST_REASON, [{ path: 'lostReasonCode', code: change.lostReasonCode }]);
+          errors.throwIfAny();
+          patch.lostReasonCode = change.lostReasonCode!;
+          patch.stageBeforeHold = null;
+          break;
+        }
+        case 'FORWARD':
+          if (to === LeadStage.SIGNED) {
+            if (lead.investmentAmount === null) {
+              throw ValidationException.field('stage', 'a lead needs an investment amount before it is SIGNED');
+            }
+            patch.signedAt = new Date();
+          }
+          if (to === LeadStage.LANDED) {
+            patch.landingUnitId = await this.landingZone(tx, lead, change.landingUnitId);
+            patch.landedAt = new Date();
+          }
+          break;
+        default: {
+          const unreachable: never = transition;
+          throw new Error(`unhandled transition ${String(unreachable)}`);
+        }
+      }
+      const changes = diff(lead, patch as LeadFields);
+      await this.leads.update(tx, lead.id, patch);
+      await this.leads.insertHistory(tx, lead.id, 'STAGE_CHANGED', actor, changes, change.note?.trim() || null);
+      await this.outbox.record(tx, actor, DomainEventType.LeadStageChanged, lead.id, {
+        from,
+        to,
+        transition: transition.kind,
+      });
+      return true;
+    });
+  }
+
+  async share(actor: Actor, id: string, version: number, scope: SharingScope): Promise<VisibleLead> {
+    return this.mutate(actor, id, version, async (tx, lead) => {
+      if (!lead.canEdit) throw new ForbiddenException('You may not share this lead');
+      if (scope === lead.sharingScope) return false;
+      if (SCOPE_RANK[scope] < SCOPE_RANK[lead.sharingScope] && !lead.ownerChainEdit) {
+        throw new ForbiddenException('Only the owning units may narrow how a lead is shared');
+      }
+      await this.leads.update(tx, lead.id, { sharingScope: scope });
+      await this.leads.insertHistory(tx, lead.id, 'SHARED', actor, [
+        { field: 'sharingScope', oldValue: lead.sharingScope, newValue: scope },
+      ]);
+      await this.outbox.record(tx, actor, DomainEventType.LeadShared, lead.id, { from: lead.sharingScope, to: scope });
+      return true;
+    });
+  }
+
+  /** A district or the city assigns a lead directly to a unit below it. */
+  async assign(actor: Actor, id: string, unitId: string): Promise<VisibleLead> {
+    if (!isUuid(unitId)) throw ValidationException.field('unitId', 'no such unit');
+    return this.mutate(actor, id, null, async (tx, lead) => {
+      if (
+        actor.kind !== 'user' ||
+        !roleAtLeast(actor.role, Role.MANAGER) ||
+        actor.unitTier === 'ZONE' ||
+        !lead.canEdit
+      ) {
+        throw new ForbiddenException('Leads are assigned by managers of a district or the city');
+      }
+      const unit = await this.units.findById(unitId, tx);
+      if (!unit || !unit.active) throw ValidationException.field('unitId', 'no such active unit');
+      if (!unit.path.startsWith(actor.unitPath) || unit.id === actor.unitId) {
+        throw ValidationException.field('unitId', 'must be a unit below yours');
+      }
+      if (unit.id === lead.ownerUnitId) throw ValidationException.field('unitId', 'the unit already owns the lead');
+      await conflictOnDuplicate(
+        () => this.leads.insertAssignment(tx, lead.id, unit.id, AssignmentVia.ASSIGNMENT, actor.id),
+        { lead_assignment_pkey: 'The lead is already assigned to this unit' },
+      );
+      await this.leads.update(tx, lead.id, {});
+      await this.leads.insertHistory(tx, lead.id, 'ASSIGNED', actor, [
+        { field: 'assignedUnits', oldValue: null, newValue: unit.code },
+      ]);
+      await this.outbox.record(tx, actor, DomainEventType.LeadAssigned, lead.id, { unitId: unit.id });
+      return true;
+    });
+  }
+
+  /**
+   * Locks the visible lead, checks the version, runs the change in one transaction with its history
+   * and outbox event, and returns the lead as the caller now sees it.
+   */
+  private async mutate(
+    actor: Actor,
+    id: string,
+    version: number | null,
+    change: (tx: EntityManager, lead: VisibleLead) => Promise<boolean>,
+  ): Promise<VisibleLead> {
+    if (!isUuid(id)) throw new NotFoundException('Lead');
+    await this.db.transaction(async (tx) => {
+      const lead = await this.leads.lockVisible(actor, id, tx);
+      if (!lead) throw new NotFoundException('Lead');
+      if (actor.kind === 'apiClient' && !actor.scopes.includes(ApiScope.LeadsWrite)) {
+        throw new ForbiddenException('This API key may only read');
+      }
+      if (version !== null && lead.version !== version) {
+        // Permission first: a caller who may not edit learns nothing from the version.
+        if (!lead.canEdit) throw new ForbiddenException('You may not change this lead');
+        throw new ConflictException('The lead was changed by someone else; reload it and try again', {
+          currentVersion: lead.version,
+        });
+      }
+      await change(tx, lead);
+    });
+    const after = await this.leads.findVisible(actor, id);
+    if (!after) throw new NotFoundException('Lead');
+    return after;
+  }
+
+  private async landingZone(tx: EntityManager, lead: VisibleLead, requested: string | null | undefined): Promise<string> {
+    const candidates = [lead.ownerUnitId, ...(await this.leads.assignedUnitIds([lead.id])).map((a) => a.unitId)];
+    const units = (await Promise.all(candidates.map((c) => this.units.findById(c, tx)))).filter(
+      (u): u is NonNullable<typeof u> => u !== null && u.tier === OrgTier.ZONE,
+    );
+    if (requested) {
+      const zone = units.find((u) => u.id === requested);
+      if (!zone) throw ValidationException.field('landingUnitId', 'must be a zone among the owner and assigned units');
+      return zone.id;
+    }
+    if (units.length === 1) return units[0].id;
+    throw ValidationException.field(
+      'landingUnitId',
+      units.length === 0
+        ? 'LANDED needs a landing zone among the owner and assigned units; assign or refer the lead to a zone first'
+        : 'several zones work on this lead; say which one it lands in',
+    );
+  }
+
+  private requireWriter(actor: Actor): void {
+    if (actor.kind === 'apiClient') {
+      if (!actor.scopes.includes(ApiScope.LeadsWrite)) throw new ForbiddenException('This API key may only read');
+    } else if (!roleAtLeast(actor.role, Role.OFFICER)) {
+      throw new ForbiddenException('Viewers cannot create leads');
+    }
+  }
+}

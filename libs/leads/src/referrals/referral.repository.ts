@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ReferralDirection, type ReferralEntity, type ReferralStatus } from './referral.entity';
+
+const SELECT = `r.id, r.lead_id AS "leadId", r.from_unit_id AS "fromUnitId", r.to_unit_id AS "toUnitId", r.status,
+  r.note, r.response_note AS "responseNote", r.created_by_id AS "createdById", r.created_at AS "createdAt",
+  r.responded_by_id AS "respondedById", r.responded_at AS "respondedAt"`;
+
+@Injectable()
+export class ReferralRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async insert(
+    tx: EntityManager,
+    r: { leadId: string; fromUnitId: string; toUnitId: string; note: string | null; createdById: string },
+  ): Promise<string> {
+    const rows: { id: string }[] = await tx.query(
+      `INSERT INTO lead_referral (lead_id, from_unit_id, to_unit_id, note, created_by_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [r.leadId, r.fromUnitId, r.toUnitId, r.note, r.createdById],
+    );
+    return rows[0].id;
+  }
+
+  async findById(id: string, manager: EntityManager = this.db.manager): Promise<ReferralEntity | null> {
+    const rows: ReferralEntity[] = await manager.query(`SELECT ${SELECT} FROM lead_referral r WHERE r.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The referral if it was offered to the unit at `path` or a unit below it (the receiving chain),
+   * locked for the transaction; otherwise null.
+   */
+  async lockForReceiver(tx: EntityManager, id: string, path: string): Promise<(ReferralEntity & { toPath: string }) | null> {
+    const rows: (ReferralEntity & { toPath: string })[] = await tx.query(
+      `SELECT ${SELECT}, tu.path AS "toPath" FROM lead_referral r JOIN org_unit tu ON tu.id = r.to_unit_id
+        WHERE r.id = $1 AND tu.path LIKE $2::text || '%' FOR UPDATE OF r`,
+      [id, path],
+    );
+    return rows[0] ?? null;
+  }
+
+  async answer(tx: EntityManager, id: string, status: ReferralStatus, note: string | null, byId: string): Promise<void> {
+    await tx.query(
+      `UPDATE lead_referral SET status = $2, response_note = $3, responded_by_id = $4, responded_at = now() WHERE id = $1`,
+      [id, status, note, byId],
+    );
+  }
+
+  async pageForUnit(
+    unitId: string,
+    direction: ReferralDirection,
+    status: ReferralStatus | null,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: ReferralEntity[]; total: number }> {
+    const column = direction === ReferralDirection.INCOMING ? 'to_unit_id' : 'from_unit_id';
+    const base = `FROM lead_referral r WHERE r.${column} = $1 AND ($2::referral_status IS NULL OR r.status = $2::referral_status)`;
+    const params: unknown[] = [unitId, status];
+    const pageParams: unknown[] = [...params, limit + 1];
+    let keyset = '';
+    if (after) {
+      keyset = `AND (r.created_at, r.id) < ($4::timestamptz, $5::uuid)`;
+      pageParams.push(after[0], after[1]);
+    }
+    const [rows, count] = await Promise.all([
+      this.db.query(
+        `SELECT ${SELECT}, r.created_at::text AS "sortKey" ${base} ${keyset} ORDER BY r.created_at DESC, r.id DESC LIMIT $3`,
+        pageParams,
+      ) as Promise<ReferralEntity[]>,
+      this.db.query(`SELECT count(*)::int AS n ${base}`, params) as Promise<{ n: number }[]>,
+    ]);
+    return { rows, total: count[0].n };
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  type Actor,
+  ApiScope,
+  ConflictException,
+  ForbiddenException,
+  NotFoundException,
+  Role,
+  ValidationException,
+  conflictOnDuplicate,
+  isUuid,
+  roleAtLeast,
+} from '@zs/common';
+import { OrgUnitRepository } from '@zs/org';
+import { DomainEventType, OutboxService } from '@zs/outbox';
+import { LeadRepository } from '../lead.repository';
+import { AssignmentVia } from '../lead.entity';
+import { ReferralRepository } from './referral.repository';
+import { type ReferralDirection, type ReferralEntity, ReferralStatus } from './referral.entity';
+
+function checkNote(path: string, note: string | null | undefined): string | null {
+  if (note === null || note === undefined || note.trim() === '') return null;
+  if (note.trim().length > 2000) throw ValidationException.field(path, 'must be at most 2000 characters');
+  return note.trim();
+}
+
+@Injectable()
+export class ReferralService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly referrals: ReferralRepository,
+    private readonly leads: LeadRepository,
+    private readonly units: OrgUnitRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** The owner chain offers its lead to another unit, which may see it while the offer is pending. */
+  async refer(actor: Actor, leadId: string, toUnitId: string, noteInput: string | null | undefined): Promise<ReferralEntity> {
+    const note = checkNote('note', noteInput);
+    if (!isUuid(leadId)) throw new NotFoundException('Lead');
+    const id = await this.db.transaction(async (tx) => {
+      const lead = await this.leads.lockVisible(actor, leadId, tx);
+      if (!lead) throw new NotFoundException('Lead');
+      if (!lead.ownerChainEdit || (actor.kind === 'apiClient' && !actor.scopes.includes(ApiScope.LeadsWrite))) {
+        throw new ForbiddenException('Only the owning units refer a lead');
+      }
+      const to = isUuid(toUnitId) ? await this.units.findById(toUnitId, tx) : null;
+      if (!to || !to.active) throw ValidationException.field('toUnitId', 'no such active unit');
+      if (to.id === lead.ownerUnitId) throw ValidationException.field('toUnitId', 'the unit already owns the lead');
+      if (await this.leads.isAssigned(tx, lead.id, to.id)) {
+        throw new ConflictException('The lead is already assigned to this unit');
+      }
+      const referralId = await conflictOnDuplicate(
+        () => this.referrals.insert(tx, { leadId: lead.id, fromUnitId: actor.unitId, toUnitId: to.id, note, createdById: actor.id }),
+        { lead_referral_one_pending: 'An offer of this lead to that unit is already pending' },
+      );
+      await this.leads.insertHistory(tx, lead.id, 'REFERRED', actor, [{ field: 'referral', oldValue: null, newValue: to.code }], note);
+      await this.outbox.record(tx, actor, DomainEventType.LeadReferred, lead.id, {
+        referralId,
+        fromUnitId: actor.unitId,
+        toUnitId: to.id,
+      });
+      return referralId;
+    });
+    return (await this.referrals.findById(id))!;
+  }
+
+  /** The receiving unit accepts (it joins the assigned units) or declines with a reason. */
+  async respond(actor: Actor, referralId: string, accept: boolean, noteInput: string | null | undefined): Promise<ReferralEntity> {
+    const note = checkNote('note', noteInput);
+    if (actor.kind !== 'user' || !isUuid(referralId)) throw new NotFoundException('Referral');
+    await this.db.transaction(async (tx) => {
+      const referral = await this.referrals.lockForReceiver(tx, referralId, actor.unitPath);
+      if (!referral) throw new NotFoundException('Referral');
+      const own = referral.toUnitId === actor.unitId;
+      if (!(own ? roleAtLeast(actor.role, Role.OFFICER) : roleAtLeast(actor.role, Role.MANAGER))) {
+        throw new ForbiddenException('Referrals are answered by officers of the receiving unit or managers above it');
+      }
+      if (referral.status !== ReferralStatus.PENDING) throw new ConflictException(`The referral is already ${referral.status}`);
+      if (!accept && !note) throw ValidationException.field('note', 'a reason is required to decline');
+      const status = accept ? ReferralStatus.ACCEPTED : ReferralStatus.DECLINED;
+      await this.referrals.answer(tx, referral.id, status, note, actor.id);
+      if (accept) {
+        await this.leads.insertAssignment(tx, referral.leadId, referral.toUnitId, AssignmentVia.REFERRAL, actor.id);
+        await this.leads.update(tx, referral.leadId, {});
+      }
+      await this.leads.insertHistory(tx, referral.leadId, accept ? 'REFERRAL_ACCEPTED' : 'REFERRAL_DECLINED', actor, [], note);
+      await this.outbox.record(tx, actor, DomainEventType.ReferralAnswered, referral.leadId, {
+        referralId: referral.id,
+        toUnitId: referral.toUnitId,
+        accepted: accept,
+      });
+    });
+    return (await this.referrals.findById(referralId))!;
+  }
+
+  page(actor: Actor, direction: ReferralDirection, status: ReferralStatus | null, limit: number, after: [string, string] | null) {
+    if (actor.kind !== 'user') return Promise.resolve({ rows: [] as ReferralEntity[], total: 0 });
+    return this.referrals.pageForUnit(actor.unitId, direction, status, limit, after);
+  }
+}

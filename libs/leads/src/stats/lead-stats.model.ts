@@ -1,0 +1,20 @@
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DecimalScalar } from '@zs/common';
+
+export enum LeadStatsGroupBy {
+  DISTRICT = 'DISTRICT',
+  ZONE = 'ZONE',
+}
+
+registerEnumType(LeadStatsGroupBy, { name: 'LeadStatsGroupBy' });
+
+@ObjectType('LeadStatsRow', { description: '签约落地: one unit’s figures for one year (Asia/Shanghai calendar year)' })
+export class LeadStatsRowModel {
+  @Field(() => Int) year!: number;
+  @Field(() => Int, { description: 'Leads created in the year' }) newLeads!: number;
+  @Field(() => Int, { description: 'Leads signed in the year' }) signed!: number;
+  @Field(() => Int, { description: 'Leads landed in the year' }) landed!: number;
+  @Field(() => DecimalScalar, { description: 'Investment (万元) of the leads signed in the year' }) signedInvestment!: string;
+  @Field(() => Int, { description: 'Expected jobs of the leads signed in the year' }) expectedJobs!: number;
+  unitId!: string;
+}

@@ -1,0 +1,28 @@
+import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type Actor, CurrentActor, GqlCtx, type GqlContext, ValidationException } from '@zs/common';
+import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
+import { LeadStatsGroupBy, LeadStatsRowModel } from './lead-stats.model';
+import { LeadStatsRepository } from './lead-stats.repository';
+
+@Resolver(() => LeadStatsRowModel)
+export class LeadStatsResolver {
+  constructor(
+    private readonly stats: LeadStatsRepository,
+    private readonly units: OrgUnitLoader,
+  ) {}
+
+  @Query(() => [LeadStatsRowModel], { description: 'Yearly 签约落地 figures per district or zone of your subtree' })
+  leadStats(
+    @CurrentActor() actor: Actor,
+    @Args('year', { type: () => Int }) year: number,
+    @Args('groupBy', { type: () => LeadStatsGroupBy }) groupBy: LeadStatsGroupBy,
+  ): Promise<LeadStatsRowModel[]> {
+    if (year < 2000 || year > 2100) throw ValidationException.field('year', 'must be between 2000 and 2100');
+    return this.stats.yearly(actor, year, groupBy);
+  }
+
+  @ResolveField(() => OrgUnitModel)
+  async unit(@Parent() row: LeadStatsRowModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+    return (await this.units.byId(ctx).load(row.unitId))!;
+  }
+}

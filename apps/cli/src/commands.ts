@@ -13,10 +13,12 @@ export interface Command {
 
 export class UsageError extends Error {}
 
-function required(args: Args, name: string): string {
-  const v = args[name];
-  if (typeof v !== 'string' || v.length === 0) throw new UsageError(`--${name} is required`);
-  return v;
+/** The values of the named options; a usage error listing every missing one at once. */
+function required<N extends string>(args: Args, ...names: N[]): Record<N, string> {
+  const missing = names.filter((n) => typeof args[n] !== 'string' || (args[n] as string).length === 0);
+  if (missing.length === 1) throw new UsageError(`--${missing[0]} is required`);
+  if (missing.length > 1) throw new UsageError(`${missing.map((n) => `--${n}`).join(', ')} are required`);
+  return Object.fromEntries(names.map((n) => [n, args[n] as string])) as Record<N, string>;
 }
 
 function optional(args: Args, name: string): string | undefined {
@@ -48,14 +50,15 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'org-units:create --code C --name N --tier CITY|DISTRICT|ZONE [--parent CODE] [--industries A,B]',
     async run(app, args) {
       const orgUnits = app.get(OrgUnitService);
-      const tier = required(args, 'tier').toUpperCase() as OrgTier;
+      const given = required(args, 'code', 'name', 'tier');
+      const tier = given.tier.toUpperCase() as OrgTier;
       if (!Object.values(OrgTier).includes(tier)) throw new UsageError('--tier must be CITY, DISTRICT or ZONE');
       const parentCode = optional(args, 'parent');
       const parent = parentCode ? await orgUnits.findByCode(parentCode) : null;
       if (parentCode && !parent) throw new UsageError(`no unit with code ${parentCode}`);
       const unit = await orgUnits.create('system', {
-        code: required(args, 'code'),
-        name: required(args, 'name'),
+        code: given.code,
+        name: given.name,
         tier,
         parentId: parent?.id ?? null,
         leadingIndustryCodes: optional(args, 'industries')?.split(',').map((s) => s.trim()) ?? [],
@@ -66,23 +69,33 @@ export const COMMANDS: Record<string, Command> = {
   'users:create': {
     usage: 'users:create --username U --password P --unit CODE --role ADMIN|MANAGER|OFFICER|VIEWER [--display-name N]',
     async run(app, args) {
+      const given = required(args, 'username', 'password', 'unit', 'role');
       const user = await app.get(UserService).create({
-        username: required(args, 'username'),
-        password: required(args, 'password'),
-        unitCode: required(args, 'unit'),
-        role: required(args, 'role').toUpperCase(),
+        username: given.username,
+        password: given.password,
+        unitCode: given.unit,
+        role: given.role,
         displayName: optional(args, 'display-name'),
       });
       return `Created user ${user.username} (${user.role})`;
+    },
+  },
+  'users:deactivate': {
+    usage: 'users:deactivate --username U',
+    async run(app, args) {
+      const { username } = required(args, 'username');
+      const user = await app.get(UserService).setActive(username, false);
+      return `Deactivated user ${user.username}; their tokens no longer work`;
     },
   },
   'api-keys:create': {
     usage: 'api-keys:create --name N --unit CODE [--scopes leads:read,leads:write] [--rate-limit PER_MINUTE]',
     async run(app, args) {
       const rate = optional(args, 'rate-limit');
+      const given = required(args, 'name', 'unit');
       const { client, key } = await app.get(ApiClientService).create({
-        name: required(args, 'name'),
-        unitCode: required(args, 'unit'),
+        name: given.name,
+        unitCode: given.unit,
         scopes: optional(args, 'scopes')?.split(',').map((s) => s.trim()),
         rateLimitPerMinute: rate === undefined ? undefined : Number(rate),
       });
@@ -95,7 +108,7 @@ export const COMMANDS: Record<string, Command> = {
   'api-keys:revoke': {
     usage: 'api-keys:revoke --name N',
     async run(app, args) {
-      const name = required(args, 'name');
+      const { name } = required(args, 'name');
       await app.get(ApiClientService).revoke(name);
       return `Revoked API client ${name}`;
     },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { OrgUnitEntity, type OrgTier } from './org-unit.entity';
+import { OrgTier, OrgUnitEntity } from './org-unit.entity';
 
 @Injectable()
 export class OrgUnitRepository {
@@ -51,6 +51,10 @@ export class OrgUnitRepository {
       .orderBy('u.depth', 'ASC')
       .addOrderBy('u.code', 'ASC')
       .getMany();
+  }
+
+  async cityExists(manager?: EntityManager): Promise<boolean> {
+    return (await this.repo(manager).countBy({ tier: OrgTier.CITY })) > 0;
   }
 
   async countActiveChildren(id: string, manager?: EntityManager): Promise<number> {
@@ -106,11 +110,14 @@ export class OrgUnitRepository {
     );
   }
 
-  /** Locks the unit row so a concurrent move or deactivation waits for this transaction. */
-  async lock(id: string, manager: EntityManager): Promise<OrgUnitEntity | null> {
+  /**
+   * Locks the unit row: `update` (FOR UPDATE) before moving or deactivating it, `share` (FOR SHARE)
+   * before hanging a child under it, so a deactivation and a new child cannot pass each other.
+   */
+  async lock(id: string, manager: EntityManager, mode: 'update' | 'share' = 'update'): Promise<OrgUnitEntity | null> {
     return this.repo(manager)
       .createQueryBuilder('u')
-      .setLock('pessimistic_write')
+      .setLock(mode === 'update' ? 'pessimistic_write' : 'pessimistic_read')
       .where('u.id = :id', { id })
       .getOne();
   }

@@ -10,6 +10,7 @@ import {
   NotFoundException,
   Role,
   conflictOnDuplicate,
+  isUuid,
 } from '@zs/common';
 import { CodeItemService, CodeKind } from '@zs/codes';
 import { OrgTier, OrgUnitEntity } from './org-unit.entity';
@@ -61,48 +62,60 @@ export class OrgUnitService {
   }
 
   async create(actor: OrgActor, input: CreateOrgUnitInput): Promise<OrgUnitEntity> {
-    const errors = new FieldErrors();
-    const code = input.code.trim();
-    const name = input.name.trim();
-    if (!UNIT_CODE.test(code)) errors.add('input.code', 'must be 2-32 letters, digits, - or _');
-    if (name.length < 1 || name.length > 100) errors.add('input.name', 'must be 1 to 100 characters');
-    const industries = input.leadingIndustryCodes ?? [];
-    await this.checkIndustries(errors, input.tier, industries, 'input.leadingIndustryCodes');
-
-    let parent: OrgUnitEntity | null = null;
-    if (input.tier === OrgTier.CITY) {
-      if (input.parentId) errors.add('input.parentId', 'a CITY unit has no parent');
-    } else if (!input.parentId) {
-      errors.add('input.parentId', `a ${input.tier} unit needs a parent`);
-    } else {
-      parent = await this.units.findById(input.parentId);
-      if (!parent) errors.add('input.parentId', 'no such unit');
-      else this.checkPlacement(errors, input.tier, parent, 'input.parentId');
+    // Who may do it comes first: a non-admin learns nothing about the tree from validation messages.
+    if (actor !== 'system') {
+      this.requireAdminRole(actor);
+      // Only the city's administrators may even ask for a (second) CITY.
+      if (input.tier === OrgTier.CITY) this.requireInSubtree(actor, null);
     }
-    errors.throwIfAny();
-    if (actor !== 'system') this.requireAdmin(actor, parent);
+    return this.db.transaction(async (tx) => {
+      const errors = new FieldErrors();
+      const code = input.code.trim();
+      const name = input.name.trim();
+      if (!UNIT_CODE.test(code)) errors.add('input.code', 'must be 2-32 letters, digits, - or _');
+      if (name.length < 1 || name.length > 100) errors.add('input.name', 'must be 1 to 100 characters');
+      const industries = [...new Set(input.leadingIndustryCodes ?? [])];
+      await this.checkIndustries(errors, input.tier, industries, 'input.leadingIndustryCodes');
 
-    const id = randomUUID();
-    const unit = Object.assign(new OrgUnitEntity(), {
-      id,
-      code,
-      name,
-      tier: input.tier,
-      parentId: parent?.id ?? null,
-      path: `${parent?.path ?? '/'}${id}/`,
-      depth: (parent?.depth ?? -1) + 1,
-      leadingIndustryCodes: [...new Set(industries)],
-      active: true,
+      let parent: OrgUnitEntity | null = null;
+      if (input.tier === OrgTier.CITY) {
+        if (input.parentId) errors.add('input.parentId', 'a CITY unit has no parent');
+        if (await this.units.cityExists(tx)) errors.add('input.tier', 'there is already a CITY unit; there is only one');
+      } else if (!input.parentId) {
+        errors.add('input.parentId', `a ${input.tier} unit needs a parent`);
+      } else {
+        // Shared lock: a concurrent deactivation of the parent waits, and then sees this child.
+        parent = isUuid(input.parentId) ? await this.units.lock(input.parentId, tx, 'share') : null;
+        if (!parent) errors.add('input.parentId', 'no such unit');
+        else this.checkPlacement(errors, input.tier, parent, 'input.parentId');
+      }
+      errors.throwIfAny();
+      if (actor !== 'system') this.requireInSubtree(actor, parent);
+
+      const id = randomUUID();
+      const unit = Object.assign(new OrgUnitEntity(), {
+        id,
+        code,
+        name,
+        tier: input.tier,
+        parentId: parent?.id ?? null,
+        path: `${parent?.path ?? '/'}${id}/`,
+        depth: (parent?.depth ?? -1) + 1,
+        leadingIndustryCodes: industries,
+        active: true,
+      });
+      // The unique indexes decide (code, single CITY): two concurrent creators cannot both pass.
+      await conflictOnDuplicate(() => this.units.insert(unit, tx), CONSTRAINT_MESSAGES);
+      return (await this.units.findById(id, tx)) ?? unit;
     });
-    await conflictOnDuplicate(() => this.units.insert(unit), CONSTRAINT_MESSAGES);
-    return (await this.units.findById(id)) ?? unit;
   }
 
   async update(actor: OrgActor, id: string, input: UpdateOrgUnitInput): Promise<OrgUnitEntity> {
+    if (actor !== 'system') this.requireAdminRole(actor);
     return this.db.transaction(async (tx) => {
-      const unit = await this.units.lock(id, tx);
+      const unit = isUuid(id) ? await this.units.lock(id, tx) : null;
       if (!unit) throw new NotFoundException('Org unit');
-      if (actor !== 'system') this.requireAdmin(actor, unit);
+      if (actor !== 'system') this.requireInSubtree(actor, unit);
 
       const errors = new FieldErrors();
       const patch: Partial<Pick<OrgUnitEntity, 'name' | 'leadingIndustryCodes' | 'active'>> = {};
@@ -112,23 +125,14 @@ export class OrgUnitService {
         patch.name = name;
       }
       if (input.leadingIndustryCodes !== undefined && input.leadingIndustryCodes !== null) {
-        await this.checkIndustries(errors, unit.tier, input.leadingIndustryCodes, 'input.leadingIndustryCodes');
-        patch.leadingIndustryCodes = [...new Set(input.leadingIndustryCodes)];
-      }
-      if (input.active === false && unit.active) {
-        if ((await this.units.countActiveChildren(id, tx)) > 0) {
-          throw new ConflictException('The unit still has active child units');
-        }
-        if ((await this.units.countActiveUsers(id, tx)) > 0) {
-          throw new ConflictException('The unit still has active users');
-        }
-        patch.active = false;
-      } else if (input.active === true) {
-        patch.active = true;
+        const industries = [...new Set(input.leadingIndustryCodes)];
+        await this.checkIndustries(errors, unit.tier, industries, 'input.leadingIndustryCodes');
+        patch.leadingIndustryCodes = industries;
       }
 
+      let parent: OrgUnitEntity | null = null;
       if (input.parentId && input.parentId !== unit.parentId) {
-        const parent = await this.units.lock(input.parentId, tx);
+        parent = isUuid(input.parentId) ? await this.units.lock(input.parentId, tx) : null;
         if (!parent) {
           errors.add('input.parentId', 'no such unit');
         } else if (parent.path.startsWith(unit.path)) {
@@ -136,11 +140,29 @@ export class OrgUnitService {
         } else {
           this.checkPlacement(errors, unit.tier, parent, 'input.parentId');
         }
-        errors.throwIfAny();
-        if (actor !== 'system') this.requireAdmin(actor, parent);
-        await this.units.moveSubtree(unit.id, parent!.id, unit.path, `${parent!.path}${unit.id}/`, tx);
+      }
+
+      if (input.active === true && !unit.active) {
+        const effectiveParent = parent ?? (unit.parentId ? await this.units.findById(unit.parentId, tx) : null);
+        if (effectiveParent && !effectiveParent.active) {
+          errors.add('input.active', 'the parent unit is inactive; activate it first');
+        }
+        patch.active = true;
       }
       errors.throwIfAny();
+      if (parent && actor !== 'system') this.requireInSubtree(actor, parent);
+
+      if (input.active === false && unit.active) {
+        if ((await this.units.countActiveChildren(id, tx)) > 0) {
+          throw new ConflictException('The unit still has active child units', { reason: 'ACTIVE_CHILDREN' });
+        }
+        if ((await this.units.countActiveUsers(id, tx)) > 0) {
+          throw new ConflictException('The unit still has active users', { reason: 'ACTIVE_USERS' });
+        }
+        patch.active = false;
+      }
+
+      if (parent) await this.units.moveSubtree(unit.id, parent.id, unit.path, `${parent.path}${unit.id}/`, tx);
       if (Object.keys(patch).length > 0) await this.units.update(id, patch, tx);
       return (await this.units.findById(id, tx))!;
     });
@@ -149,6 +171,8 @@ export class OrgUnitService {
   /** Loads 西安市 with its 13 county-level units and sample zones; running it again changes nothing. */
   async seedXian(manager?: EntityManager): Promise<{ inserted: number }> {
     const run = async (tx: EntityManager) => {
+      // Two seeders at once (two starters on one database) would otherwise race on the CITY row.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('zs:seed-xian'))`);
       await this.codes.seedDefaults(tx);
       let inserted = 0;
       for (const seed of XIAN_SEED) {
@@ -189,11 +213,14 @@ export class OrgUnitService {
     );
   }
 
-  /** Admins manage their own unit's subtree; the city admin the whole tree. */
-  private requireAdmin(actor: Actor, target: OrgUnitEntity | null): void {
+  private requireAdminRole(actor: Actor): void {
     if (actor.kind !== 'user' || actor.role !== Role.ADMIN) {
       throw new ForbiddenException('Only administrators manage the organisation');
     }
+  }
+
+  /** Admins manage their own unit's subtree; the city admin the whole tree. */
+  private requireInSubtree(actor: Actor, target: OrgUnitEntity | null): void {
     const inSubtree = target ? target.path.startsWith(actor.unitPath) : actor.unitTier === 'CITY';
     if (!inSubtree) throw new ForbiddenException('The unit is outside your part of the organisation');
   }

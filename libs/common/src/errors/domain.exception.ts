@@ -1,3 +1,4 @@
+import { IntrinsicException } from '@nestjs/common';
 import { ErrorCode } from './error-code';
 
 export interface FieldError {
@@ -6,8 +7,11 @@ export interface FieldError {
   message: string;
 }
 
-/** Base of every error the domain raises on purpose; anything else is an internal error. */
-export class DomainException extends Error {
+/**
+ * Base of every error the domain raises on purpose; anything else is an internal error.
+ * Extends Nest's IntrinsicException so Nest does not log each refused request as a server error.
+ */
+export class DomainException extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,

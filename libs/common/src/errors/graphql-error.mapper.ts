@@ -37,8 +37,11 @@ export function domainExtensions(e: DomainException): Record<string, unknown> {
   }
 }
 
-// Codes Apollo and graphql-js produce on their own before any resolver runs.
-const PASSTHROUGH_CODES = new Set([
+// Codes Apollo and graphql-js produce on their own before any resolver runs; they describe the
+// request, never the server, so their messages are safe to show. INTERNAL_SERVER_ERROR is not among
+// them: Apollo gives that code to every unexpected error (e.g. "Context creation failed: connect
+// ECONNREFUSED …"), whose message must not reach the caller.
+const PASSTHROUGH_CODES = new Set<string>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -47,7 +50,11 @@ const PASSTHROUGH_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'QUERY_TOO_COMPLEX',
-  ...Object.values(ErrorCode),
+  ErrorCode.Unauthenticated,
+  ErrorCode.Forbidden,
+  ErrorCode.NotFound,
+  ErrorCode.Conflict,
+  ErrorCode.RateLimited,
 ]);
 
 export interface FormatOptions {
@@ -55,9 +62,16 @@ export interface FormatOptions {
   onInternalError?: (error: unknown) => void;
 }
 
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  const { stacktrace: _stack, ...rest } = formatted.extensions;
+  return { ...formatted, extensions: rest };
+}
+
 /**
- * Apollo `formatError` hook: domain exceptions keep their code and fields; anything unexpected
- * becomes INTERNAL_SERVER_ERROR without a stack trace outside development.
+ * Apollo `formatError` hook: domain exceptions keep their code and fields; errors about the request
+ * itself (parse, validation, bad variables, limits) pass through; anything unexpected becomes
+ * INTERNAL_SERVER_ERROR with a generic message. No stack trace leaves the server outside development.
  */
 export function formatGraphQLError(
   formatted: GraphQLFormattedError,
@@ -75,12 +89,7 @@ export function formatGraphQLError(
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code) && original instanceof GraphQLError) {
-    const { stacktrace: _stack, ...rest } = formatted.extensions ?? {};
-    return { ...formatted, extensions: opts.exposeInternals ? formatted.extensions : rest };
-  }
-  // Bad variables (wrong type, missing non-null) are the caller's fault: say which variable.
-  if (typeof code === 'string' && code === 'BAD_USER_INPUT') {
-    return formatted;
+    return opts.exposeInternals ? formatted : withoutStacktrace(formatted);
   }
   opts.onInternalError?.(original);
   return {

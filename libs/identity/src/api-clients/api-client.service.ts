@@ -32,9 +32,10 @@ export class ApiClientService {
     const known = Object.values(ApiScope) as string[];
     for (const s of scopes) if (!known.includes(s)) errors.add('scopes', `unknown scope ${s}; known: ${known.join(', ')}`);
     const limit = cmd.rateLimitPerMinute ?? 600;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100000) errors.add('rateLimit', 'must be 1 to 100000 per minute');
-    const unit = await this.orgUnits.findByCode(cmd.unitCode);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100000) errors.add('rate-limit', 'must be 1 to 100000 per minute');
+    const unit = await this.orgUnits.findByCode(cmd.unitCode.trim());
     if (!unit) errors.add('unit', `no unit with code ${cmd.unitCode}`);
+    else if (!unit.active) errors.add('unit', 'the unit is inactive');
     errors.throwIfAny();
 
     const key = `zsk_${randomBytes(32).toString('base64url')}`;

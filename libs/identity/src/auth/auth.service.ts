@@ -38,10 +38,8 @@ export class AuthService {
       user && user.active && user.unitActive
         ? await this.hasher.verify(user.passwordHash, password)
         : await this.hasher.verifyAgainstDummy(password);
-    if (!ok || !user) {
-      await this.throttle.recordFailure(username);
-      throw new UnauthenticatedException(INVALID_LOGIN);
-    }
+    // The failure was already counted by beforeAttempt; the same message for every reason.
+    if (!ok || !user) throw new UnauthenticatedException(INVALID_LOGIN);
     await this.throttle.recordSuccess(username);
     const { token, expiresAt } = this.jwt.sign(user.id);
     return { accessToken: token, expiresAt, userId: user.id };

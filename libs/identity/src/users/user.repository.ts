@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { Role, type Tier } from '@zs/common';
 import { UserEntity } from './user.entity';
 
@@ -20,9 +20,25 @@ export interface UserWithUnit {
 export class UserRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insert(user: Pick<UserEntity, 'username' | 'displayName' | 'passwordHash' | 'unitId' | 'role'>): Promise<UserEntity> {
-    const repo = this.db.getRepository(UserEntity);
+  async insert(
+    user: Pick<UserEntity, 'username' | 'displayName' | 'passwordHash' | 'unitId' | 'role'>,
+    manager?: EntityManager,
+  ): Promise<UserEntity> {
+    const repo = (manager ?? this.db.manager).getRepository(UserEntity);
     return repo.save(repo.create({ ...user, active: true }));
+  }
+
+  /** Sets the active flag by username (case-insensitive); returns the user, or null when there is none. */
+  async setActive(username: string, active: boolean): Promise<UserEntity | null> {
+    const result = await this.db
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ active })
+      .where('lower(username) = lower(:username)', { username })
+      .returning('id')
+      .execute();
+    const id = (result.raw as { id: string }[])[0]?.id;
+    return id ? this.findById(id) : null;
   }
 
   findById(id: string): Promise<UserEntity | null> {

@@ -1,0 +1,79 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { type AppConfig, ConfigValidationError, loadConfig } from '@zs/config';
+import { CliModule } from './cli.module';
+import { type Args, COMMANDS, UsageError, describeError } from './commands';
+
+/** `--name value`, `--name=value` and bare `--flag`. */
+export function parseOptions(argv: string[]): Args {
+  const out: Args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--') || arg.length === 2) throw new UsageError(`Unexpected argument: ${arg}`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      out[arg.slice(2, eq)] = arg.slice(eq + 1);
+    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
+      out[arg.slice(2)] = argv[++i];
+    } else {
+      out[arg.slice(2)] = true;
+    }
+  }
+  return out;
+}
+
+export function help(): string {
+  return ['Usage: npm run cli -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const consoleIo: CliIo = { out: (t) => console.log(t), err: (t) => console.error(t) };
+
+export interface CliOptions {
+  /** Defaults to the environment (`loadConfig()`); tests pass their own. */
+  config?: AppConfig;
+  io?: CliIo;
+}
+
+/**
+ * Runs one CLI command and returns the process exit code: 0 done, 1 the command failed (every
+ * problem printed), 2 usage error or unknown command.
+ */
+export async function runCli(argv: string[], opts: CliOptions = {}): Promise<number> {
+  const io = opts.io ?? consoleIo;
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help') {
+    io.out(help());
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.err(`Unknown command: ${name}\n\n${help()}`);
+    return 2;
+  }
+  let app: INestApplicationContext | undefined;
+  try {
+    const values = parseOptions(rest);
+    const config = opts.config ?? loadConfig();
+    // abortOnError: false, so a failing start (database down) is reported instead of aborting the process.
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    });
+    io.out(await command.run(app, values));
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`${err.message}\nUsage: npm run cli -- ${command.usage}`);
+      return 2;
+    }
+    io.err(err instanceof ConfigValidationError ? err.message : describeError(err));
+    return 1;
+  } finally {
+    await app?.close();
+  }
+}

@@ -10,24 +10,27 @@ const SUFFIXES = [
   '控股',
   '集团',
   '公司',
-  'co.,ltd.',
-  'co., ltd.',
-  'co.,ltd',
-  'co. ltd.',
-  'co ltd',
-  'limited',
-  'ltd.',
-  'ltd',
-  'inc.',
-  'inc',
-  'corporation',
-  'corp.',
-  'corp',
-  'group',
-  'gmbh',
-  'ag',
-  'llc',
-  'plc',
+  // Latin forms only as whole words, hence the leading space.
+  ' co.,ltd.',
+  ' co., ltd.',
+  ' co.,ltd',
+  ' co. ltd.',
+  ' co ltd',
+  ' co.',
+  ' co',
+  ' limited',
+  ' ltd.',
+  ' ltd',
+  ' inc.',
+  ' inc',
+  ' corporation',
+  ' corp.',
+  ' corp',
+  ' group',
+  ' gmbh',
+  ' ag',
+  ' llc',
+  ' plc',
 ].sort((a, b) => b.length - a.length);
 
 const REGION_MARKERS = /[(（]\s*(中国|中國|china|prc)\s*[)）]/gi;
@@ -50,8 +53,10 @@ export function normaliseInvestorName(name: string): string {
     changed = false;
     const stripped = s.replace(/[\s.,，。、·\-_'"()（）]+$/g, '');
     for (const suffix of SUFFIXES) {
-      if (stripped.endsWith(suffix) && stripped.length > suffix.length) {
-        s = stripped.slice(0, -suffix.length);
+      const rest = stripped.slice(0, -suffix.length);
+      // "有限公司" alone stays a name: never strip down to a fragment of a legal form.
+      if (stripped.endsWith(suffix) && rest.trim().length > 0 && !SUFFIXES.some((f) => f.trim().startsWith(rest.trim()))) {
+        s = rest;
         changed = true;
         break;
       }

@@ -216,4 +216,60 @@ describe('leads: core flows', () => {
     expect(lintong.newLeads).toBeGreaterThanOrEqual(4);
     expect(stats.body.data!.leadStats).toHaveLength(13);
   });
+
+  it('records activities for the owner chain and keeps a deactivated code readable on old leads', async () => {
+    const admin = await userToken(t, 'cityadmin', '610100', 'ADMIN');
+    const add = await t.gql(
+      `mutation { createCodeItem(input: { kind: INDUSTRY, code: "SEMICONDUCTOR_EQUIPMENT", nameZh: "半导体设备", nameEn: "Semiconductor equipment" }) { code active } }`,
+      {},
+      { token: admin },
+    );
+    expect(add.body.data!.createCodeItem).toEqual({ code: 'SEMICONDUCTOR_EQUIPMENT', active: true });
+    const { body } = await create(zone1, { title: '设备项目', industryCode: 'SEMICONDUCTOR_EQUIPMENT', investor: { name: '丁公司' } });
+    const lead = body.data!.createLead;
+    const act = await t.gql(
+      `mutation($id: ID!) { addLeadActivity(leadId: $id, input: { kind: VISIT, occurredAt: "2026-03-01T02:00:00Z", summary: "实地考察", participants: ["李四"] }) { kind summary participants } }`,
+      { id: lead.id },
+      { token: zone1 },
+    );
+    expect(act.body.data!.addLeadActivity).toEqual({ kind: 'VISIT', summary: '实地考察', participants: ['李四'] });
+    const deact = await t.gql(
+      `mutation { updateCodeItem(input: { kind: INDUSTRY, code: "SEMICONDUCTOR_EQUIPMENT", active: false }) { active } }`,
+      {},
+      { token: admin },
+    );
+    expect(deact.body.data!.updateCodeItem.active).toBe(false);
+    const read = await t.gql(
+      `query($c: String!) { leadByCode(code: $c) { industry { code active } activities { totalCount edges { node { summary } } } } }`,
+      { c: lead.code },
+      { token: district },
+    );
+    expect(read.body.data!.leadByCode).toEqual({
+      industry: { code: 'SEMICONDUCTOR_EQUIPMENT', active: false },
+      activities: { totalCount: 1, edges: [{ node: { summary: '实地考察' } }] },
+    });
+    const again = await create(zone1, { title: '新设备项目', industryCode: 'SEMICONDUCTOR_EQUIPMENT', investor: { name: '戊公司' } });
+    expect(again.body.errors?.[0].extensions?.fields).toEqual([{ path: 'input.industryCode', message: 'is not an active INDUSTRY code' }]);
+    const officerTries = await t.gql(`mutation { updateCodeItem(input: { kind: INDUSTRY, code: "NEV", active: false }) { active } }`, {}, { token: district });
+    expect(officerTries.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('lets a district manager assign a lead to a zone below it, once', async () => {
+    const { body } = await create(district, { title: '区级项目', industryCode: 'FOOD', investor: { name: '己公司' } });
+    const lead = body.data!.createLead;
+    const z1 = (await t.gql(`{ orgUnitByCode(code: "610115-Z1") { id } }`, {}, { token: district })).body.data!.orgUnitByCode.id;
+    const other = (await t.gql(`{ orgUnitByCode(code: "610117-Z1") { id } }`, {}, { token: district })).body.data!.orgUnitByCode.id;
+    const assign = (token: string, unitId: string) =>
+      t.gql(`mutation($id: ID!, $u: ID!) { assignLead(id: $id, unitId: $u) { assignedUnits { code } version } }`, { id: lead.id, u: unitId }, { token });
+    expect((await assign(district, other)).body.errors?.[0].extensions?.fields?.[0].path).toBe('unitId');
+    // The zone cannot see the district's private lead at all: it looks like no lead.
+    expect((await assign(zone1, z1)).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const ok = await assign(district, z1);
+    expect(ok.body.data!.assignLead).toEqual({ assignedUnits: [{ code: '610115-Z1' }], version: lead.version + 1 });
+    expect((await assign(district, z1)).body.errors?.[0].extensions?.code).toBe('CONFLICT');
+    // The assigned zone now sees the contacts and may edit.
+    const seen = await t.gql(`query($id: ID!) { lead(id: $id) { viewerCanEdit contacts { name } } }`, { id: lead.id }, { token: zone1 });
+    expect(seen.body.data!.lead).toEqual({ viewerCanEdit: true, contacts: [] });
+  });
 });
+

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FieldErrors } from '@zs/common';
+import { CONTROL_CHARS, FieldErrors } from '@zs/common';
 import { CodeItemService, CodeKind } from '@zs/codes';
 import { normaliseInvestorName } from './domain/investor-name';
 import { usccProblem } from './domain/uscc';
@@ -32,8 +32,6 @@ const DECIMAL_2 = /^\d{1,14}(\.\d{1,2})?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PHONE = /^[0-9+\-() ]{3,30}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
-// Control characters other than tab/newline are never legitimate in these fields.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 
 function has<K extends string>(o: object, key: K): o is Record<K, unknown> {
@@ -74,7 +72,7 @@ export class LeadInputValidator {
         return undefined;
       }
       const v = value.trim();
-      if (CONTROL.test(v)) errors.add(path, 'contains control characters');
+      if (CONTROL_CHARS.test(v)) errors.add(path, 'contains control characters');
       if (v.length < min || v.length > max) errors.add(path, min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters`);
       if (nullable && v.length === 0) return null;
       return v;
@@ -160,7 +158,7 @@ export class LeadInputValidator {
     const out: LeadFields = {};
     if (typeof inv.name !== 'string' || inv.name.trim().length < 1 || inv.name.trim().length > 200) {
       errors.add(`${path}.name`, 'must be 1 to 200 characters');
-    } else if (CONTROL.test(inv.name)) {
+    } else if (CONTROL_CHARS.test(inv.name)) {
       errors.add(`${path}.name`, 'contains control characters');
     } else {
       out.investorName = inv.name.trim();
@@ -177,7 +175,7 @@ export class LeadInputValidator {
     }
     if (inv.countryOrRegion === null || inv.countryOrRegion === undefined || inv.countryOrRegion.trim() === '') {
       out.investorCountry = null;
-    } else if (inv.countryOrRegion.trim().length > 100 || CONTROL.test(inv.countryOrRegion)) {
+    } else if (inv.countryOrRegion.trim().length > 100 || CONTROL_CHARS.test(inv.countryOrRegion)) {
       errors.add(`${path}.countryOrRegion`, 'must be at most 100 characters');
     } else {
       out.investorCountry = inv.countryOrRegion.trim();
@@ -207,12 +205,12 @@ export class LeadInputValidator {
       const opt = (key: keyof ContactInput, max: number, pattern?: RegExp): string | null => {
         const v = c[key];
         if (v === null || v === undefined || v.trim() === '') return null;
-        if (v.trim().length > max || CONTROL.test(v) || (pattern && !pattern.test(v.trim()))) {
+        if (v.trim().length > max || CONTROL_CHARS.test(v) || (pattern && !pattern.test(v.trim()))) {
           errors.add(`${p}.${key}`, pattern ? 'is not valid' : `must be at most ${max} characters`);
         }
         return v.trim();
       };
-      if (typeof c.name !== 'string' || c.name.trim().length < 1 || c.name.trim().length > 50 || CONTROL.test(c.name)) {
+      if (typeof c.name !== 'string' || c.name.trim().length < 1 || c.name.trim().length > 50 || CONTROL_CHARS.test(c.name)) {
         errors.add(`${p}.name`, 'must be 1 to 50 characters');
       }
       return {

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type Actor, ApiScope, FieldErrors, ForbiddenException, NotFoundException, isUuid } from '@zs/common';
+import { type Actor, ApiScope, CONTROL_CHARS, FieldErrors, ForbiddenException, NotFoundException, isUuid } from '@zs/common';
 import { DomainEventType, OutboxService } from '@zs/outbox';
 import { LeadRepository } from '../lead.repository';
 import { LeadActivityRepository } from './lead-activity.repository';
 import type { LeadActivityEntity } from './lead-activity.entity';
 import type { LeadActivityInput } from '../dto/lead-activity.input';
 
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 @Injectable()
 export class LeadActivityService {
@@ -22,13 +21,13 @@ export class LeadActivityService {
   async add(actor: Actor, leadId: string, input: LeadActivityInput): Promise<LeadActivityEntity> {
     const errors = new FieldErrors();
     const summary = input.summary.trim();
-    if (summary.length < 1 || summary.length > 2000 || CONTROL.test(summary)) {
+    if (summary.length < 1 || summary.length > 2000 || CONTROL_CHARS.test(summary)) {
       errors.add('input.summary', 'must be 1 to 2000 characters');
     }
     const participants = (input.participants ?? []).map((p) => p.trim()).filter((p) => p.length > 0);
     if (participants.length > 50) errors.add('input.participants', 'at most 50 participants');
     participants.forEach((p, i) => {
-      if (p.length > 100 || CONTROL.test(p)) errors.add(`input.participants.${i}`, 'must be at most 100 characters');
+      if (p.length > 100 || CONTROL_CHARS.test(p)) errors.add(`input.participants.${i}`, 'must be at most 100 characters');
     });
     const at = input.occurredAt;
     const latest = Date.now() + 366 * 86400_000;

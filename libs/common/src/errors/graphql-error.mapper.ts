@@ -69,6 +69,30 @@ function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedEr
 }
 
 /**
+ * The input path a graphql-js variable error is about, e.g. `variables.input.tier` for
+ * `Variable "$input" got invalid value "X" at "input.tier"; …` or `variables.input.code` for
+ * `…; Field "code" of required type "String!" was not provided.`
+ */
+export function variableErrorPath(message: string): string | undefined {
+  const variable = /^Variable "\$([^"]+)"/.exec(message);
+  if (!variable) return undefined;
+  let path = / at "([^"]+)";/.exec(message)?.[1] ?? variable[1];
+  const missing = /; Field "([^"]+)" of required type "[^"]+" was not provided\.$/.exec(message);
+  if (missing) path += `.${missing[1]}`;
+  return `variables.${path.replace(/\[(\d+)\]/g, '.$1')}`;
+}
+
+/**
+ * graphql-js reports a bad variable (wrong type, missing non-null field) as BAD_USER_INPUT without
+ * `fields`; give it the same shape as our own input errors.
+ */
+function withFields(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (Array.isArray(formatted.extensions?.fields)) return formatted;
+  const path = variableErrorPath(formatted.message) ?? formatted.path?.join('.') ?? '';
+  return { ...formatted, extensions: { ...formatted.extensions, fields: [{ path, message: formatted.message }] } };
+}
+
+/**
  * Apollo `formatError` hook: domain exceptions keep their code and fields; errors about the request
  * itself (parse, validation, bad variables, limits) pass through; anything unexpected becomes
  * INTERNAL_SERVER_ERROR with a generic message. No stack trace leaves the server outside development.
@@ -89,7 +113,8 @@ export function formatGraphQLError(
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code) && original instanceof GraphQLError) {
-    return opts.exposeInternals ? formatted : withoutStacktrace(formatted);
+    const shown = code === ErrorCode.BadUserInput ? withFields(formatted) : formatted;
+    return opts.exposeInternals ? shown : withoutStacktrace(shown);
   }
   opts.onInternalError?.(original);
   return {

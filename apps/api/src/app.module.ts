@@ -1,4 +1,4 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
@@ -10,28 +10,37 @@ import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
 import { AuthService, IdentityModule } from '@zs/identity';
 import { LeadsModule } from '@zs/leads';
+import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
 
 @Module({})
 export class AppModule {
-  /** `config` overrides the environment (tests and the zero-setup starter pass one). */
-  static forRoot(config?: AppConfig): DynamicModule {
+  /**
+   * `config` overrides the environment (tests and the zero-setup starter pass one); `extra` adds
+   * modules, e.g. the worker's processors when the zero-setup starter runs api and worker together.
+   */
+  static forRoot(config?: AppConfig, extra: NonNullable<ModuleMetadata['imports']> = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
         RedisModule,
+        MetricsModule,
+        OpsModule,
+        IdeModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [IdentityModule],
-          inject: [APP_CONFIG, AuthService],
-          useFactory: (c: AppConfig, auth: AuthService) => graphqlOptions(c, auth, new Logger('GraphQL')),
+          inject: [APP_CONFIG, AuthService, MetricsService],
+          useFactory: (c: AppConfig, auth: AuthService, metrics: MetricsService) =>
+            graphqlOptions(c, auth, new Logger('GraphQL'), [graphqlMetricsPlugin(metrics)]),
         }),
         CodeItemModule,
         OrgUnitModule,
         IdentityModule,
         LeadsModule,
+        ...extra,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],
     };

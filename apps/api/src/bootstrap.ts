@@ -1,13 +1,21 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig } from '@zs/config';
 import { JsonLogger, bodyParserErrorHandler, requestIdMiddleware } from '@zs/common';
 import { AppModule } from './app.module';
 
+export interface ApiAppOptions {
+  /** More modules in the same application (the zero-setup starter adds the worker's processors). */
+  imports?: NonNullable<ModuleMetadata['imports']>;
+  /** Close on SIGTERM/SIGINT (default); a caller with its own shutdown sequence turns this off. */
+  shutdownHooks?: boolean;
+}
+
 /** Builds the api application; `listen` is left to the caller so tests can bind port 0. */
-export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<NestExpressApplication> {
   const logger = new JsonLogger(config.logLevel, 'api');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.imports), {
     logger: config.nodeEnv === 'test' ? ['error'] : logger,
     bodyParser: false,
   });
@@ -15,6 +23,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
   // Over-size or malformed bodies: a JSON GraphQL error (413/400), not Express's HTML page.
   app.use(bodyParserErrorHandler(config.limits.maxBodyBytes));
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   return app;
 }

@@ -1,4 +1,5 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Request, Response } from 'express';
 import type { Logger } from '@nestjs/common';
 import type { AppConfig } from '@zs/config';
@@ -31,12 +32,19 @@ function costLimitPlugin(maxCost: number): ApolloPlugin {
   };
 }
 
-export function graphqlOptions(config: AppConfig, auth: AuthService, logger: Logger): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  auth: AuthService,
+  logger: Logger,
+  extraPlugins: ApolloPlugin[] = [],
+): ApolloDriverConfig {
   const dev = config.nodeEnv === 'development';
   return {
     autoSchemaFile: true,
     sortSchema: true,
     path: '/graphql',
+    // Apollo's landing page and Nest's GraphiQL load from public CDNs: both off. The platform serves
+    // its own IDE (libs/ops IdeModule) at /ide and at GET /graphql for browsers.
     playground: false,
     graphiql: false,
     introspection: config.graphqlIde || config.nodeEnv !== 'production',
@@ -44,7 +52,7 @@ export function graphqlOptions(config: AppConfig, auth: AuthService, logger: Log
     includeStacktraceInErrorResponses: dev,
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
-    plugins: [costLimitPlugin(config.limits.maxCost)],
+    plugins: [ApolloServerPluginLandingPageDisabled() as ApolloPlugin, costLimitPlugin(config.limits.maxCost), ...extraPlugins],
     formatError: (formatted, error) =>
       formatGraphQLError(tagTokenLimit(formatted), error, {
         exposeInternals: dev,

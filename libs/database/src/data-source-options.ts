@@ -33,5 +33,6 @@ export function dataSourceOptions(config: AppConfig, extra: Partial<DataSourceOp
   // typeorm-pglite is loaded lazily (inside serialPgliteDriver) so production never touches the WASM build;
   // the serial pool gives each transaction the one embedded session to itself.
   const dataDir = path.resolve(config.dataDir, 'pglite');
-  return { ...common, driver: serialPgliteDriver(dataDir), ...extra } as DataSourceOptions;
+  // Migrations use core gen_random_uuid(); PGlite ships no uuid-ossp for TypeORM to install.
+  return { ...common, driver: serialPgliteDriver(dataDir), installExtensions: false, ...extra } as DataSourceOptions;
 }

@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '@zs/config';
+import { REDIS_CLIENT } from '@zs/queue';
+
+export interface CheckResult {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  /** Names of the dependencies that failed, e.g. ["redis"]. */
+  failed: string[];
+  checks: Record<string, CheckResult>;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Can this process do its work right now: PostgreSQL, Redis and (when configured) Meilisearch. */
+@Injectable()
+export class ReadinessService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async check(): Promise<ReadinessReport> {
+    const checks: Array<[string, () => Promise<void>]> = [
+      ['postgres', () => this.postgres()],
+      ['redis', () => this.redisPing()],
+    ];
+    if (this.config.meiliUrl) checks.push(['meilisearch', () => this.meilisearch(this.config.meiliUrl!)]);
+
+    const results = await Promise.all(
+      checks.map(async ([name, run]): Promise<[string, CheckResult]> => {
+        const started = performance.now();
+        try {
+          await withTimeout(run(), CHECK_TIMEOUT_MS, name);
+          return [name, { ok: true, ms: Math.round(performance.now() - started) }];
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          return [name, { ok: false, ms: Math.round(performance.now() - started), error }];
+        }
+      }),
+    );
+    const failed = results.filter(([, r]) => !r.ok).map(([name]) => name);
+    return { ready: failed.length === 0, failed, checks: Object.fromEntries(results) };
+  }
+
+  private async postgres(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+
+  private async redisPing(): Promise<void> {
+    const pong = await this.redis.ping();
+    if (pong !== 'PONG') throw new Error(`unexpected PING reply ${pong}`);
+  }
+
+  private async meilisearch(baseUrl: string): Promise<void> {
+    const res = await fetch(new URL('health', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`), {
+      signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+    });
+    if (!res.ok) throw new Error(`GET /health answered ${res.status}`);
+    const body = (await res.json().catch(() => ({}))) as { status?: string };
+    if (body.status !== 'available') throw new Error(`status is ${body.status ?? 'unknown'}`);
+  }
+}

@@ -1,0 +1,38 @@
+import { Module, type DynamicModule, type ModuleMetadata, type Provider, type Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OUTBOX_CONSUMERS, type OutboxConsumer } from './outbox-consumer';
+import { OutboxEventEntity } from './outbox-event.entity';
+import { OutboxLogConsumer } from './outbox-log.consumer';
+import { OutboxRelayProcessor } from './outbox-relay.processor';
+import { OutboxRelayRepository } from './outbox-relay.repository';
+import { OutboxRelayService } from './outbox-relay.service';
+
+export interface OutboxWorkerOptions {
+  /** Consumers besides the built-in log/metrics consumer, called in this order after it. */
+  consumers?: Type<OutboxConsumer>[];
+  /** Modules those consumers need. */
+  imports?: ModuleMetadata['imports'];
+}
+
+/**
+ * The outbox relay and its BullMQ processors. apps/worker composes it, and so does the zero-setup
+ * starter (api and worker in one process). Needs the host's ConfigModule, DatabaseModule,
+ * QueueModule and MetricsModule.
+ */
+@Module({})
+export class OutboxWorkerModule {
+  static forRoot(options: OutboxWorkerOptions = {}): DynamicModule {
+    const consumers: Type<OutboxConsumer>[] = [OutboxLogConsumer, ...(options.consumers ?? [])];
+    const collect: Provider = {
+      provide: OUTBOX_CONSUMERS,
+      inject: consumers,
+      useFactory: (...instances: OutboxConsumer[]) => instances,
+    };
+    return {
+      module: OutboxWorkerModule,
+      imports: [TypeOrmModule.forFeature([OutboxEventEntity]), ...(options.imports ?? [])],
+      providers: [...consumers, collect, OutboxRelayRepository, OutboxRelayService, OutboxRelayProcessor],
+      exports: [OutboxRelayService, OutboxRelayRepository, OUTBOX_CONSUMERS],
+    };
+  }
+}

@@ -85,3 +85,99 @@ describe('loadConfig', () => {
     expect(parseDuration('1w')).toBeUndefined();
   });
 });
+
+describe('loadConfig messages, variable by variable', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigValidationError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+
+  it.each([
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV must be one of development, production, test (got "staging")'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error (got "loud")'],
+    [{ PORT: 'eighty' }, 'PORT must be an integer between 0 and 65535 (got "eighty")'],
+    [{ PORT: '0x50' }, 'PORT must be an integer between 0 and 65535 (got "0x50")'],
+    [{ PORT: '80.0' }, 'PORT must be an integer between 0 and 65535 (got "80.0")'],
+    [{ PORT: '70000' }, 'PORT must be an integer between 0 and 65535 (got "70000")'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must use postgres: or postgresql: (got "mysql:")'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a valid URL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL must use redis: or rediss: (got "http:")'],
+    [{ REDIS_PREFIX: 'has space' }, 'REDIS_PREFIX must be 1-64 characters of letters, digits, _ - : { }'],
+    [{ REDIS_PREFIX: 'x'.repeat(65) }, 'REDIS_PREFIX must be 1-64 characters of letters, digits, _ - : { }'],
+    [{ REDIS_PREFIX: 'zs*' }, 'REDIS_PREFIX must be 1-64 characters of letters, digits, _ - : { }'],
+    [{ MEILI_URL: 'ftp://search' }, 'MEILI_URL must use http: or https: (got "ftp:")'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],
+    [{ JWT_TTL: 'forever' }, 'JWT_TTL must be a duration such as 3600, 30m, 8h or 1d, at most 30d (got "forever")'],
+    [{ JWT_TTL: '31d' }, 'JWT_TTL must be a duration such as 3600, 30m, 8h or 1d, at most 30d (got "31d")'],
+    [{ GRAPHQL_IDE: 'maybe' }, 'GRAPHQL_IDE must be true or false (got "maybe")'],
+    [{ GRAPHQL_MAX_DEPTH: '1' }, 'GRAPHQL_MAX_DEPTH must be an integer between 2 and 50 (got "1")'],
+    [{ GRAPHQL_MAX_ALIASES: '0' }, 'GRAPHQL_MAX_ALIASES must be an integer between 1 and 1000 (got "0")'],
+    [{ GRAPHQL_MAX_TOKENS: '50' }, 'GRAPHQL_MAX_TOKENS must be an integer between 100 and 100000 (got "50")'],
+    [{ GRAPHQL_MAX_COST: 'lots' }, 'GRAPHQL_MAX_COST must be an integer between 100 and 10000000 (got "lots")'],
+    [{ GRAPHQL_MAX_BODY_BYTES: '1e6' }, 'GRAPHQL_MAX_BODY_BYTES must be an integer between 1024 and 10485760 (got "1e6")'],
+    [{ LOGIN_SLOW_AFTER: '-1' }, 'LOGIN_SLOW_AFTER must be an integer between 1 and 100 (got "-1")'],
+    [{ LOGIN_MAX_FAILURES: '0' }, 'LOGIN_MAX_FAILURES must be an integer between 1 and 1000 (got "0")'],
+    [{ LOGIN_WINDOW: '2d' }, 'LOGIN_WINDOW must be a duration such as 900, 15m or 1h, at most 1d (got "2d")'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET is required in production'],
+  ])('%j → %s', (env, message) => {
+    expect(problemsOf(env)).toEqual([message]);
+  });
+
+  it('accepts the full set of valid values and types them', () => {
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      PORT: ' 8080 ',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: 'postgresql://u:p@db:5432/zs',
+      REDIS_URL: 'rediss://cache:6380/1',
+      REDIS_PREFIX: '{zs}',
+      MEILI_URL: 'https://search.example',
+      MEILI_MASTER_KEY: 'master-key',
+      JWT_SECRET: 's'.repeat(32),
+      JWT_TTL: '30m',
+      GRAPHQL_IDE: 'yes',
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_ALIASES: '10',
+      GRAPHQL_MAX_TOKENS: '1000',
+      GRAPHQL_MAX_COST: '5000',
+      GRAPHQL_MAX_BODY_BYTES: '65536',
+      LOGIN_SLOW_AFTER: '2',
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_WINDOW: '1h',
+      DATA_DIR: '/var/lib/zs',
+    });
+    // toMatchObject: other features add their own settings.
+    expect(c).toMatchObject({
+      nodeEnv: 'production',
+      port: 8080,
+      logLevel: 'warn',
+      databaseUrl: 'postgresql://u:p@db:5432/zs',
+      redisUrl: 'rediss://cache:6380/1',
+      redisPrefix: '{zs}',
+      meiliUrl: 'https://search.example',
+      meiliMasterKey: 'master-key',
+      jwtSecret: 's'.repeat(32),
+      jwtTtlSeconds: 1800,
+      graphqlIde: true,
+      dataDir: '/var/lib/zs',
+      limits: { maxDepth: 8, maxAliases: 10, maxTokens: 1000, maxCost: 5000, maxBodyBytes: 65536 },
+      login: { slowAfter: 2, maxFailures: 5, windowSeconds: 3600 },
+    });
+  });
+
+  it('treats blank variables as unset', () => {
+    const c = loadConfig({ PORT: '  ', REDIS_PREFIX: '', JWT_TTL: ' ' });
+    expect([c.port, c.redisPrefix, c.jwtTtlSeconds]).toEqual([3000, 'zs', 8 * 3600]);
+  });
+
+  it('starts the error message with a heading and lists one problem per line', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(
+      'Invalid configuration:\n  - PORT must be an integer between 0 and 65535 (got "x")\n  - LOG_LEVEL must be one of debug, info, warn, error (got "y")',
+    );
+  });
+});

@@ -86,7 +86,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const v = str(name);
     if (v === undefined) return fallback;
-    const n = Number(v);
+    // Plain decimal digits only: Number() would also take "0x50", "1e3" or "80.0".
+    const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
       return fallback;
@@ -171,8 +172,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const windowRaw = str('LOGIN_WINDOW');
   if (windowRaw !== undefined) {
     const parsed = parseDuration(windowRaw);
-    if (parsed === undefined) problems.push(`LOGIN_WINDOW must be a duration such as 900, 15m or 1h (got "${windowRaw}")`);
-    else login.windowSeconds = parsed;
+    if (parsed === undefined || parsed > 86400) {
+      problems.push(`LOGIN_WINDOW must be a duration such as 900, 15m or 1h, at most 1d (got "${windowRaw}")`);
+    } else {
+      login.windowSeconds = parsed;
+    }
   }
 
   const workerPort = int('WORKER_PORT', 3001, 0, 65535);

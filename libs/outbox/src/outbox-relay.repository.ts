@@ -19,7 +19,7 @@ export class OutboxRelayRepository {
       `SELECT ${EVENT_COLUMNS}
          FROM outbox_event
         WHERE published_at IS NULL AND NOT (id = ANY($2::bigint[]))
-        ORDER BY id
+        ORDER BY outbox_event.id -- the bigint, not the text alias "id" of the select list
         LIMIT $1
           FOR UPDATE SKIP LOCKED`,
       [limit, [...excludeIds]],

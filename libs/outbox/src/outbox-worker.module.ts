@@ -12,6 +12,11 @@ export interface OutboxWorkerOptions {
   consumers?: Type<OutboxConsumer>[];
   /** Modules those consumers need. */
   imports?: ModuleMetadata['imports'];
+  /**
+   * Start the BullMQ workers and repeatable jobs (default). Off leaves only OutboxRelayService,
+   * for tools and tests that drive the relay themselves.
+   */
+  processors?: boolean;
 }
 
 /**
@@ -31,7 +36,13 @@ export class OutboxWorkerModule {
     return {
       module: OutboxWorkerModule,
       imports: [TypeOrmModule.forFeature([OutboxEventEntity]), ...(options.imports ?? [])],
-      providers: [...consumers, collect, OutboxRelayRepository, OutboxRelayService, OutboxRelayProcessor],
+      providers: [
+        ...consumers,
+        collect,
+        OutboxRelayRepository,
+        OutboxRelayService,
+        ...(options.processors === false ? [] : [OutboxRelayProcessor]),
+      ],
       exports: [OutboxRelayService, OutboxRelayRepository, OUTBOX_CONSUMERS],
     };
   }

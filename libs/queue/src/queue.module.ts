@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue, Worker, type ConnectionOptions, type Processor, type WorkerOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@zs/config';
 import { DEFAULT_JOB_OPTIONS, type QueueName } from './queues';
@@ -19,7 +19,7 @@ export function bullmqConnection(config: AppConfig): ConnectionOptions {
  * finishes before its connection goes.
  */
 @Injectable()
-export class QueueFactory implements OnApplicationShutdown {
+export class QueueFactory implements BeforeApplicationShutdown {
   private readonly logger = new Logger(QueueFactory.name);
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
@@ -71,7 +71,11 @@ export class QueueFactory implements OnApplicationShutdown {
     this.queues.clear();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the shutdown hooks: the database and Redis clients close in onApplicationShutdown, and a
+   * job still running must be able to commit first.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.close();
   }
 }

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MetricsService } from '@zs/ops';
+import { OutboxRelayService } from '@zs/outbox';
+import { adminDatabaseUrl, createTestDatabase, testRedisPrefix, type TestDatabase } from '@zs/testing';
+import {
+  type Handled,
+  type OutboxContext,
+  appendEvents,
+  outboxRows,
+  recordingConsumer,
+  sleep,
+  startOutboxContext,
+} from './support/outbox-context';
+
+/** Ids handled per lead, in handling order, for one relay. */
+function orderPerLead(handled: Handled[]): Map<string, bigint[]> {
+  const out = new Map<string, bigint[]>();
+  for (const h of handled) {
+    if (!h.leadId) continue;
+    out.set(h.leadId, [...(out.get(h.leadId) ?? []), BigInt(h.id)]);
+  }
+  return out;
+}
+
+describe('outbox relay', () => {
+  let db: TestDatabase;
+  const contexts: OutboxContext[] = [];
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
+    await db.drop();
+  });
+
+  async function relay(name: string, sink: Handled[], behaviour?: Parameters<typeof recordingConsumer>[2], env: Record<string, string> = {}) {
+    const ctx = await startOutboxContext({
+      databaseUrl: db.url,
+      redisPrefix: testRedisPrefix(),
+      consumers: [recordingConsumer(name, sink, behaviour)],
+      env: { OUTBOX_BATCH_SIZE: '20', ...env },
+    });
+    contexts.push(ctx);
+    return ctx;
+  }
+
+  it('publishes committed events exactly once across two relays running at the same time', async () => {
+    const sink: Handled[] = [];
+    // Slow consumers keep each batch's transaction open long enough for the relays to overlap.
+    const a = await relay('A', sink, () => sleep(2));
+    const b = await relay('B', sink, () => sleep(2));
+    const leads = Array.from({ length: 5 }, () => randomUUID());
+    for (let tx = 0; tx < 3; tx++) {
+      await appendEvents(a.app, Array.from({ length: 50 }, (_, i) => (i % 6 === 5 ? null : leads[i % 5])));
+    }
+    await appendEvents(a.app, [leads[0], leads[1]], { rollback: true });
+    const rows = await outboxRows(a.app);
+    expect(rows).toHaveLength(150); // the rolled-back transaction left no events
+
+    const [ra, rb] = await Promise.all([
+      a.app.get(OutboxRelayService).relayPending(),
+      b.app.get(OutboxRelayService).relayPending(),
+    ]);
+    expect(ra.published + rb.published).toBe(150);
+    expect(ra.failed + rb.failed).toBe(0);
+
+    // Every committed event reached a consumer once, and only once.
+    expect(sink).toHaveLength(150);
+    expect(new Set(sink.map((h) => h.eventId)).size).toBe(150);
+    expect(new Set(sink.map((h) => h.eventId))).toEqual(new Set(rows.map((r) => r.eventId)));
+    // Both relays really worked in parallel on disjoint batches.
+    const byA = sink.filter((h) => h.app === 'A');
+    const byB = sink.filter((h) => h.app === 'B');
+    expect(byA.length).toBeGreaterThan(0);
+    expect(byB.length).toBeGreaterThan(0);
+    // Within one relay, the events of a lead arrive in outbox order.
+    for (const handled of [byA, byB]) {
+      for (const ids of orderPerLead(handled).values()) {
+        expect(ids).toEqual([...ids].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      }
+    }
+    expect((await outboxRows(a.app)).every((r) => r.published)).toBe(true);
+    // Nothing is left for a later run.
+    expect(await a.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0 });
+    expect(sink).toHaveLength(150);
+  });
+
+  it('retries an event whose consumer throws, holds back that lead, and undoes the failed attempt', async () => {
+    const sink: Handled[] = [];
+    const failOnce = new Set<string>();
+    const failedAlready = new Set<string>();
+    const ctx = await relay('A', sink, async (event, { manager }) => {
+      // An idempotent effect keyed on the event id, written in the relay's transaction.
+      await manager.query(`INSERT INTO consumer_effect (event_id) VALUES ($1) ON CONFLICT DO NOTHING`, [event.eventId]);
+      if (failOnce.has(event.id) && !failedAlready.has(event.id)) {
+        failedAlready.add(event.id);
+        throw new Error('search engine unavailable');
+      }
+    });
+    const ds = ctx.app.get(DataSource);
+    await ds.query(`CREATE TABLE consumer_effect (event_id uuid PRIMARY KEY)`);
+    const [l1, l2] = [randomUUID(), randomUUID()];
+    await appendEvents(ctx.app, [l1, l1, l1, l2, null]);
+    const rows = await outboxRows(ctx.app);
+    const [l1a, l1b, l1c, l2a, none] = rows.map((r) => r.id);
+    failOnce.add(l1b);
+
+    const relayService = ctx.app.get(OutboxRelayService);
+    const first = await relayService.relayBatch();
+    expect(first).toEqual({ claimed: 5, published: [l1a, l2a, none], failed: [l1b], deferred: [l1c] });
+    expect((await outboxRows(ctx.app)).filter((r) => !r.published).map((r) => r.id)).toEqual([l1b, l1c]);
+    // The failed attempt's write was rolled back with its savepoint; the others' writes committed.
+    expect(await ds.query(`SELECT count(*)::int AS n FROM consumer_effect`)).toEqual([{ n: 3 }]);
+
+    const second = await relayService.relayBatch();
+    expect(second).toEqual({ claimed: 2, published: [l1b, l1c], failed: [], deferred: [] });
+    expect((await outboxRows(ctx.app)).every((r) => r.published)).toBe(true);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM consumer_effect`)).toEqual([{ n: 5 }]);
+    // At least once: the failed event reached the consumer twice, the others once.
+    expect(sink.map((h) => h.id)).toEqual([l1a, l1b, l2a, none, l1b, l1c]);
+
+    const metrics = await ctx.app.get(MetricsService).render();
+    expect(metrics).toContain('zs_outbox_delivery_failures_total{consumer="recording"} 1');
+    expect(metrics).toContain('zs_outbox_events_published_total{type="lead.updated"} 5');
+    expect(metrics).toContain('zs_outbox_events_consumed_total{type="lead.updated"} 6');
+  });
+
+  it('loses nothing when a relay dies mid-batch: its locks go, another relay delivers the events', async () => {
+    const sinkA: Handled[] = [];
+    const sinkB: Handled[] = [];
+    let backendPid = 0;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const a = await relay('A', sinkA, async (_event, { manager }) => {
+      if (backendPid === 0) {
+        const [{ pid }] = await manager.query(`SELECT pg_backend_pid() AS pid`);
+        backendPid = pid;
+        holding();
+        await gate;
+      }
+    });
+    const b = await relay('B', sinkB);
+    await appendEvents(a.app, Array.from({ length: 5 }, () => randomUUID()));
+
+    const dying = a.app.get(OutboxRelayService).relayBatch();
+    await held;
+    // While A holds the batch, B skips it instead of delivering the same events.
+    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0 });
+    expect(sinkB).toHaveLength(0);
+
+    // "Crash": the database session of A goes away in the middle of its transaction.
+    const admin = new Client({ connectionString: adminDatabaseUrl() });
+    await admin.connect();
+    try {
+      await admin.query(`SELECT pg_terminate_backend($1)`, [backendPid]);
+    } finally {
+      await admin.end();
+    }
+    release();
+    await expect(dying).rejects.toThrow();
+    expect((await outboxRows(b.app)).some((r) => r.published)).toBe(false);
+
+    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 5, failed: 0 });
+    expect(sinkB).toHaveLength(5);
+    expect((await outboxRows(b.app)).every((r) => r.published)).toBe(true);
+    // The event A was handling when it died was delivered again: at least once, never lost.
+    expect(sinkB.map((h) => h.id)).toContain(sinkA[0].id);
+  });
+
+  it('prunes only published events older than the retention', async () => {
+    const ctx = await relay('A', []);
+    await appendEvents(ctx.app, [randomUUID(), randomUUID(), randomUUID()]);
+    const [old, recent, pending] = (await outboxRows(ctx.app)).map((r) => r.id);
+    const ds = ctx.app.get(DataSource);
+    await ds.query(`UPDATE outbox_event SET published_at = now() - interval '10 days' WHERE id = $1`, [old]);
+    await ds.query(`UPDATE outbox_event SET published_at = now() - interval '1 day' WHERE id = $1`, [recent]);
+    await ds.query(`UPDATE outbox_event SET occurred_at = now() - interval '30 days' WHERE id = $1`, [pending]);
+    const { OutboxRelayRepository } = await import('@zs/outbox');
+    expect(await ctx.app.get(OutboxRelayRepository).prunePublished(7)).toBe(1);
+    expect((await outboxRows(ctx.app)).map((r) => r.id)).toEqual([recent, pending]);
+  });
+});

@@ -104,6 +104,7 @@ export function ideHtml(): string {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>招商项目信息平台 · GraphQL IDE</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${asset('graphiql.min.css')}" />
     <style>
       html, body { height: 100%; margin: 0; overflow: hidden; }

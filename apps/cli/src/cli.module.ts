@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, ConfigModule, type AppConfig } from '@zs/config';
-import { dataSourceOptions } from '@zs/database';
+import { ConfigModule, type AppConfig } from '@zs/config';
+import { DatabaseModule } from '@zs/database';
 import { RedisModule } from '@zs/queue';
 import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
@@ -12,24 +11,7 @@ export class CliModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        // Same data source as the api (dataSourceOptions), but an operator at a prompt should hear
-        // "cannot connect" within seconds, not after the api's half minute of start-up retries.
-        TypeOrmModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({
-            ...dataSourceOptions(c),
-            autoLoadEntities: true,
-            retryAttempts: 2,
-            retryDelay: 1000,
-          }),
-        }),
-        RedisModule,
-        CodeItemModule,
-        OrgUnitModule,
-        IdentityModule,
-      ],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule],
     };
   }
 }

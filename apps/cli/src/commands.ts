@@ -117,8 +117,9 @@ export const COMMANDS: Record<string, Command> = {
 
 export function describeError(err: unknown): string {
   if (err instanceof DomainException) {
-    const fields = err.fields.map((f) => `  --${f.path}: ${f.message}`).join('\n');
-    return `${err.code}: ${err.message}${fields ? `\n${fields}` : ''}`;
+    // With field errors the message only repeats them: print one line per problem instead.
+    if (err.fields.length === 0) return `${err.code}: ${err.message}`;
+    return [`${err.code}: invalid input`, ...err.fields.map((f) => `  --${f.path}: ${f.message}`)].join('\n');
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { type AppConfig, ConfigValidationError, loadConfig } from '@zs/config';
@@ -24,6 +25,24 @@ export function parseOptions(argv: string[]): Args {
 
 export function help(): string {
   return ['Usage: npm run cli -- <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+/**
+ * One quick connection before Nest starts: an operator at a prompt should hear "cannot connect"
+ * within seconds, not after the data source's half minute of start-up retries.
+ */
+async function checkDatabaseReachable(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    const u = new URL(url);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Cannot connect to PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}: ${reason}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 export interface CliIo {
@@ -59,6 +78,7 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<num
   try {
     const values = parseOptions(rest);
     const config = opts.config ?? loadConfig();
+    if (config.databaseUrl) await checkDatabaseReachable(config.databaseUrl);
     // abortOnError: false, so a failing start (database down) is reported instead of aborting the process.
     app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
       logger: ['error', 'warn'],

@@ -109,7 +109,7 @@ export async function outboxRows(app: INestApplicationContext): Promise<{ id: st
     .query(`SELECT id::text AS id, event_id AS "eventId", published_at IS NOT NULL AS published FROM outbox_event ORDER BY outbox_event.id`);
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -181,3 +181,27 @@ describe('loadConfig messages, variable by variable', () => {
     );
   });
 });
+
+describe('.env.example', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require('node:path') as typeof import('node:path');
+  const root = path.resolve(__dirname, '../../..');
+  const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+  const source = fs.readFileSync(path.join(__dirname, 'config.ts'), 'utf8');
+
+  it('documents every variable loadConfig reads', () => {
+    const read = [...source.matchAll(/\b(?:str|int|bool|url|oneOf(?:<\w+>)?)\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]);
+    expect(read.length).toBeGreaterThan(20);
+    const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect(read.filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('holds values that pass validation (with the commented ones switched on)', () => {
+    const env: Record<string, string> = {};
+    for (const m of example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=(.*)$/gm)) env[m[1]] = m[2];
+    expect(() => loadConfig(env)).not.toThrow();
+    expect(() => loadConfig({ ...env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).not.toThrow();
+  });
+});

@@ -123,7 +123,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
 
   const redisPrefix = str('REDIS_PREFIX') ?? 'zs';
-  // BullMQ joins prefix and queue name with ':'; braces would change Cluster hash slots behind our back.
+  // BullMQ joins prefix and queue name with ':'. Braces are allowed on purpose: with Redis Cluster the
+  // prefix should be a hash tag such as `{zs}` so every key of a queue lands in one slot.
   if (!/^[A-Za-z0-9_\-:{}]{1,64}$/.test(redisPrefix)) {
     problems.push('REDIS_PREFIX must be 1-64 characters of letters, digits, _ - : { }');
   }

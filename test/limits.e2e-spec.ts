@@ -157,6 +157,17 @@ describe('GraphQL abuse limits', () => {
     expect(text).not.toMatch(/at .*\.js/);
   });
 
+  it('refuses batched requests (an array of operations would multiply every limit)', async () => {
+    const op = { query: `mutation { ${login('batch-user')} { accessToken } }` };
+    const res = await fetch(`${t.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([op, op]),
+    });
+    expect(res.status).toBe(400);
+    await expectNoLoginAttempt('batch-user');
+  });
+
   it('lets the standard introspection query through (the IDE needs it)', async () => {
     const res = await t.gql(getIntrospectionQuery());
     expect(res.status).toBe(200);

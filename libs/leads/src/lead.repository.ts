@@ -85,8 +85,8 @@ export class LeadRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   private accessColumns(a: LeadAccess): string {
-    return `${SELECT_LIST}, ou.path AS "ownerPath", (${a.detail}) AS detail, (${a.edit}) AS "canEdit",
-      (${a.ownerChainEdit}) AS "ownerChainEdit", (${a.ownerChainManager}) AS "ownerChainManager"`;
+    return `${SELECT_LIST}, ou.path AS "ownerPath", (${a.detail()}) AS detail, (${a.edit()}) AS "canEdit",
+      (${a.ownerChainEdit()}) AS "ownerChainEdit", (${a.ownerChainManager()}) AS "ownerChainManager"`;
   }
 
   private async findVisibleBy(
@@ -100,7 +100,7 @@ export class LeadRepository {
     const a = leadAccess(actor, p);
     const rows: VisibleLead[] = await manager.query(
       `SELECT ${this.accessColumns(a)} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
-        WHERE l.${column} = ${p.add(value)} AND ${a.visible} ${lock ? 'FOR UPDATE OF l' : ''}`,
+        WHERE l.${column} = ${p.add(value)} AND ${a.visible()} ${lock ? 'FOR UPDATE OF l' : ''}`,
       p.values,
     );
     return rows[0] ?? null;
@@ -127,13 +127,13 @@ export class LeadRepository {
     const a = leadAccess(actor, p);
     return this.db.query(
       `SELECT ${this.accessColumns(a)} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
-        WHERE l.id = ANY(${p.add([...ids])}::uuid[]) AND ${a.visible}`,
+        WHERE l.id = ANY(${p.add([...ids])}::uuid[]) AND ${a.visible()}`,
       p.values,
     );
   }
 
   private filterSql(a: LeadAccess, filter: LeadFilter, p: SqlParams): string[] {
-    const where = [a.visible];
+    const where = [a.visible()];
     if (filter.stages?.length) where.push(`l.stage = ANY(${p.add(filter.stages)}::lead_stage[])`);
     if (filter.industryCodes?.length) where.push(`l.industry_code = ANY(${p.add(filter.industryCodes)}::text[])`);
     if (filter.capitalSourceCodes?.length) {
@@ -160,14 +160,14 @@ export class LeadRepository {
     range('signed_at', filter.signedFrom, filter.signedTo);
     range('landed_at', filter.landedFrom, filter.landedTo);
     if (filter.hasConflict !== null && filter.hasConflict !== undefined) {
-      where.push(
-        `${filter.hasConflict ? '' : 'NOT '}EXISTS (SELECT 1 FROM lead_conflict c
-           WHERE c.status = 'OPEN' AND (c.lead_a_id = l.id OR c.lead_b_id = l.id))`,
-      );
+      // Conflicts are news for the owner and assigned chains only; to anyone else every lead is conflict-free.
+      const conflicted = `(EXISTS (SELECT 1 FROM lead_conflict c
+           WHERE c.status = 'OPEN' AND (c.lead_a_id = l.id OR c.lead_b_id = l.id)) AND ${a.detail()})`;
+      where.push(filter.hasConflict ? conflicted : `NOT ${conflicted}`);
     }
     if (filter.investorUscc) {
       // Only where the caller may read the USCC, or the filter would reveal it.
-      where.push(`l.investor_uscc = ${p.add(filter.investorUscc.trim().toUpperCase())} AND ${a.detail}`);
+      where.push(`l.investor_uscc = ${p.add(filter.investorUscc.trim().toUpperCase())} AND ${a.detail()}`);
     }
     return where;
   }

@@ -97,11 +97,24 @@ export class ConflictRepository {
     return { rows, total: count[0].n };
   }
 
-  /** The conflict if coordinated within the subtree at `path`, locked for the transaction. */
-  async lockForCoordinator(tx: EntityManager, id: string, path: string): Promise<LeadConflictEntity | null> {
-    const rows: LeadConflictEntity[] = await tx.query(
-      `SELECT ${SELECT} FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id
-        WHERE c.id = $1 AND cu.path LIKE $2::text || '%' FOR UPDATE OF c`,
+  /**
+   * The conflict as the unit at `path` knows it, locked for the transaction: `coordinator` when the
+   * unit coordinates it (or is above the coordinator); otherwise it is known only to the owner and
+   * assigned chains of either lead, which see it as a notice on their lead.
+   */
+  async lockKnownTo(
+    tx: EntityManager,
+    id: string,
+    path: string,
+  ): Promise<(LeadConflictEntity & { coordinator: boolean }) | null> {
+    const chain = (lead: string) => `EXISTS (SELECT 1 FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+        WHERE l.id = ${lead} AND (ou.path LIKE $2::text || '%' OR EXISTS (SELECT 1 FROM lead_assignment la
+          JOIN org_unit lau ON lau.id = la.unit_id WHERE la.lead_id = l.id AND lau.path LIKE $2::text || '%')))`;
+    const rows: (LeadConflictEntity & { coordinator: boolean })[] = await tx.query(
+      `SELECT ${SELECT}, cu.path LIKE $2::text || '%' AS coordinator
+         FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id
+        WHERE c.id = $1 AND (cu.path LIKE $2::text || '%' OR ${chain('c.lead_a_id')} OR ${chain('c.lead_b_id')})
+        FOR UPDATE OF c`,
       [id, path],
     );
     return rows[0] ?? null;

@@ -81,9 +81,9 @@ export class ConflictService {
     errors.throwIfAny();
     if (actor.kind !== 'user' || !isUuid(id)) throw new NotFoundException('Conflict');
     return this.db.transaction(async (tx) => {
-      const conflict = await this.conflicts.lockForCoordinator(tx, id, actor.unitPath);
+      const conflict = await this.conflicts.lockKnownTo(tx, id, actor.unitPath);
       if (!conflict) throw new NotFoundException('Conflict');
-      if (!roleAtLeast(actor.role, Role.MANAGER)) {
+      if (!conflict.coordinator || !roleAtLeast(actor.role, Role.MANAGER)) {
         throw new ForbiddenException('Conflicts are resolved by managers of the coordinating unit');
       }
       if (conflict.status === ConflictStatus.RESOLVED) throw new ConflictException('The conflict is already resolved');

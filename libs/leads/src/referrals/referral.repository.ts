@@ -28,13 +28,14 @@ export class ReferralRepository {
   }
 
   /**
-   * The referral if it was offered to the unit at `path` or a unit below it (the receiving chain),
-   * locked for the transaction; otherwise null.
+   * The referral if the unit at `path` is on either end of it (the receiving or the referring unit,
+   * or above one of them), locked for the transaction; `receiver` says which end.
    */
-  async lockForReceiver(tx: EntityManager, id: string, path: string): Promise<(ReferralEntity & { toPath: string }) | null> {
-    const rows: (ReferralEntity & { toPath: string })[] = await tx.query(
-      `SELECT ${SELECT}, tu.path AS "toPath" FROM lead_referral r JOIN org_unit tu ON tu.id = r.to_unit_id
-        WHERE r.id = $1 AND tu.path LIKE $2::text || '%' FOR UPDATE OF r`,
+  async lockKnownTo(tx: EntityManager, id: string, path: string): Promise<(ReferralEntity & { receiver: boolean }) | null> {
+    const rows: (ReferralEntity & { receiver: boolean })[] = await tx.query(
+      `SELECT ${SELECT}, tu.path LIKE $2::text || '%' AS receiver
+         FROM lead_referral r JOIN org_unit tu ON tu.id = r.to_unit_id JOIN org_unit fu ON fu.id = r.from_unit_id
+        WHERE r.id = $1 AND (tu.path LIKE $2::text || '%' OR fu.path LIKE $2::text || '%') FOR UPDATE OF r`,
       [id, path],
     );
     return rows[0] ?? null;

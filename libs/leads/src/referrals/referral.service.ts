@@ -72,10 +72,11 @@ export class ReferralService {
     const note = checkNote('note', noteInput);
     if (actor.kind !== 'user' || !isUuid(referralId)) throw new NotFoundException('Referral');
     await this.db.transaction(async (tx) => {
-      const referral = await this.referrals.lockForReceiver(tx, referralId, actor.unitPath);
+      const referral = await this.referrals.lockKnownTo(tx, referralId, actor.unitPath);
       if (!referral) throw new NotFoundException('Referral');
       const own = referral.toUnitId === actor.unitId;
-      if (!(own ? roleAtLeast(actor.role, Role.OFFICER) : roleAtLeast(actor.role, Role.MANAGER))) {
+      const mayAnswer = referral.receiver && (own ? roleAtLeast(actor.role, Role.OFFICER) : roleAtLeast(actor.role, Role.MANAGER));
+      if (!mayAnswer) {
         throw new ForbiddenException('Referrals are answered by officers of the receiving unit or managers above it');
       }
       if (referral.status !== ReferralStatus.PENDING) throw new ConflictException(`The referral is already ${referral.status}`);

@@ -16,7 +16,7 @@ export class LeadStatsRepository {
    */
   yearly(actor: Actor, year: number, groupBy: LeadStatsGroupBy): Promise<LeadStatsRowModel[]> {
     const p = new SqlParams();
-    const visible = leadAccess(actor, p).visible;
+    const visible = leadAccess(actor, p).visible();
     const start = `make_timestamptz(${p.add(year)}::int, 1, 1, 0, 0, 0, 'Asia/Shanghai')`;
     const end = `make_timestamptz(${p.add(year + 1)}::int, 1, 1, 0, 0, 0, 'Asia/Shanghai')`;
     const inYear = (col: string) => `l.${col} >= ${start} AND l.${col} < ${end}`;

@@ -145,11 +145,14 @@ export class Oracle {
 
   /**
    * respondToReferral: OFFICER+ of the receiving unit answers. The two units of the referral see it
-   * (FORBIDDEN otherwise); a unit that cannot see the lead gets NOT_FOUND; anyone else is unspecified.
+   * (FORBIDDEN otherwise); a unit that cannot see the lead, or an API client (referrals are listed for
+   * users' units only), gets NOT_FOUND; anyone else (e.g. a manager above the receiver) is unspecified.
    */
   respondOutcome(a: Actor, r: ReferralState, lead: LeadState): WriteOutcome {
-    if (a.kind === 'user' && a.unit === r.to) return roleRank(a.role) >= roleRank('OFFICER') ? 'OK' : 'FORBIDDEN';
-    if (a.unit === r.from && (a.kind === 'user' || this.canSee(a, lead))) return 'FORBIDDEN';
+    // Referrals are listed per unit for users only: an API client never sees one.
+    if (a.kind === 'api') return 'NOT_FOUND';
+    if (a.unit === r.to) return roleRank(a.role) >= roleRank('OFFICER') ? 'OK' : 'FORBIDDEN';
+    if (a.unit === r.from) return 'FORBIDDEN';
     if (!this.canSee(a, lead)) return 'NOT_FOUND';
     return 'EITHER';
   }

@@ -1,0 +1,43 @@
+'use strict';
+/**
+ * Child process of bench/run.js: the bare baseline. A plain Node http handler (no Nest, no
+ * Express, no GraphQL) that, for every POST, reads and parses the JSON body, runs the very SQL
+ * statements the api sent for one `leads(first: 100)` request (recorded text and parameters, all
+ * at once over a pool of the api's size) and answers with their rows as JSON.
+ */
+const http = require('node:http');
+const { Pool } = require('pg');
+
+let statements = [];
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.BENCH_POOL_SIZE || 10) });
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    try {
+      JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const results = await Promise.all(statements.map((s) => pool.query(s.text, s.values)));
+      const body = JSON.stringify({ data: results.map((r) => r.rows) });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: String(err && err.message) }));
+    }
+  });
+});
+
+process.on('message', (m) => {
+  if (m.type === 'init') {
+    statements = m.statements;
+    server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
+  } else if (m.type === 'stop') {
+    server.close();
+    pool.end().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { loadConfig } from '@zs/config';
 import { OrgTier, OrgUnitService } from '@zs/org';
 import { DomainEventType, OutboxService } from '@zs/outbox';
 import { startTestApp, type TestApp } from '@zs/testing';
@@ -163,11 +164,17 @@ describe('zero-setup start: embedded PostgreSQL (PGlite) and private Redis, api 
   it('comes up from nothing, then comes back with the same data', async () => {
     const p1 = await startPlatform({ env: env(), host: '127.0.0.1' });
     let password: string;
+    let firstToken = '';
     try {
       expect(p1.database).toContain('PGlite');
       expect(p1.redis).toContain('private redis-server');
       expect(p1.migrations.length).toBeGreaterThan(0);
       expect(p1.seeded.seeded).toBe(true);
+      // Its own token secret, not the well-known development default, kept private in DATA_DIR.
+      const secretFile = path.join(dir, 'jwt-secret');
+      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+      expect(p1.config.jwtSecret).toBe(readFileSync(secretFile, 'utf8').trim());
+      expect(p1.config.jwtSecret).not.toBe(loadConfig({}).jwtSecret);
       if (!p1.admin.created) throw new Error('expected a first admin');
       password = p1.admin.password;
 
@@ -175,6 +182,7 @@ describe('zero-setup start: embedded PostgreSQL (PGlite) and private Redis, api 
       expect(ready.status).toBe(200);
       const { token } = await login(p1.baseUrl, 'admin', password);
       expect(token).toEqual(expect.any(String));
+      firstToken = token!;
       const res = await fetch(`${p1.baseUrl}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -201,6 +209,13 @@ describe('zero-setup start: embedded PostgreSQL (PGlite) and private Redis, api 
       expect(p2.seeded).toEqual({ seeded: false, inserted: 0 });
       expect(p2.admin).toEqual({ created: false });
       expect((await login(p2.baseUrl, 'admin', password!)).token).toEqual(expect.any(String));
+      // A token from the first run is still valid: same persisted secret.
+      const me = await fetch(`${p2.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${firstToken}` },
+        body: JSON.stringify({ query: '{ me { __typename } }' }),
+      });
+      expect(((await me.json()) as any).data).toEqual({ me: { __typename: 'User' } });
       const [{ n }] = await p2.app.get(DataSource).query(`SELECT count(*)::int AS n FROM outbox_event`);
       expect(n).toBe(1);
     } finally {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -30,6 +32,24 @@ export interface StartOptions {
   host?: string;
 }
 
+/**
+ * Without JWT_SECRET the config falls back to a well-known development secret: anyone who can reach
+ * the port could forge tokens. The zero-setup start instead keeps a random secret of its own in
+ * DATA_DIR (so tokens survive restarts).
+ */
+export function localJwtSecret(dataDir: string): string {
+  const file = path.resolve(dataDir, 'jwt-secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
 function describeDatabase(config: AppConfig): string {
   if (!config.databaseUrl) return `embedded PostgreSQL (PGlite), data in ${path.resolve(config.dataDir, 'pglite')}`;
   const u = new URL(config.databaseUrl);
@@ -49,6 +69,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   if (!config.databaseUrl && config.nodeEnv === 'production') {
     throw new StartupError('DATABASE_URL is required in production (the embedded database is for development)');
   }
+  if (!env.JWT_SECRET?.trim()) config = { ...config, jwtSecret: localJwtSecret(config.dataDir) };
 
   let privateRedis: PrivateRedis | undefined;
   if (!config.redisUrl) {

@@ -91,7 +91,12 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const migrations = await runMigrations(app);
     const seeded = await seedIfEmpty(app);
     const admin = await ensureFirstAdmin(app, env.ADMIN_PASSWORD?.trim() || undefined);
-    await app.listen(config.port, options.host ?? '0.0.0.0');
+    await app.listen(config.port, options.host ?? '0.0.0.0').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        throw new StartupError(`Port ${config.port} is already in use: stop what runs there or set PORT, e.g. PORT=3100 npm start`);
+      }
+      throw err;
+    });
     const { port } = app.getHttpServer().address() as AddressInfo;
     const running = app;
     let stopping: Promise<void> | undefined;

@@ -48,6 +48,8 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         'JWT_SECRET is required in production',
         'MEILI_MASTER_KEY is required when MEILI_URL is set in production',
+        'DATABASE_URL is required in production',
+        'REDIS_URL is required in production',
       ]),
     );
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
@@ -55,8 +57,9 @@ describe('loadConfig', () => {
 
   it('turns the IDE off in production unless asked', () => {
     const secret = 'x'.repeat(40);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).graphqlIde).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, GRAPHQL_IDE: 'true' }).graphqlIde).toBe(true);
+    const prod = { NODE_ENV: 'production', JWT_SECRET: secret, DATABASE_URL: 'postgres://db/zs', REDIS_URL: 'redis://cache' };
+    expect(loadConfig(prod).graphqlIde).toBe(false);
+    expect(loadConfig({ ...prod, GRAPHQL_IDE: 'true' }).graphqlIde).toBe(true);
   });
 
   it('reads the worker port and outbox relay settings', () => {
@@ -123,7 +126,9 @@ describe('loadConfig messages, variable by variable', () => {
     [{ LOGIN_SLOW_AFTER: '-1' }, 'LOGIN_SLOW_AFTER must be an integer between 1 and 100 (got "-1")'],
     [{ LOGIN_MAX_FAILURES: '0' }, 'LOGIN_MAX_FAILURES must be an integer between 1 and 1000 (got "0")'],
     [{ LOGIN_WINDOW: '2d' }, 'LOGIN_WINDOW must be a duration such as 900, 15m or 1h, at most 1d (got "2d")'],
-    [{ NODE_ENV: 'production' }, 'JWT_SECRET is required in production'],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/zs', REDIS_URL: 'redis://cache' }, 'JWT_SECRET is required in production'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://cache' }, 'DATABASE_URL is required in production'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/zs' }, 'REDIS_URL is required in production'],
   ])('%j → %s', (env, message) => {
     expect(problemsOf(env)).toEqual([message]);
   });

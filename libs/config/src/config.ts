@@ -122,6 +122,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:']);
 
+  // Production runs against real servers; only `npm start` may fall back to embedded ones.
+  if (nodeEnv === 'production') {
+    if (!databaseUrl) problems.push('DATABASE_URL is required in production');
+    if (!redisUrl) problems.push('REDIS_URL is required in production');
+  }
+
   const redisPrefix = str('REDIS_PREFIX') ?? 'zs';
   // BullMQ joins prefix and queue name with ':'. Braces are allowed on purpose: with Redis Cluster the
   // prefix should be a hash tag such as `{zs}` so every key of a queue lands in one slot.

@@ -201,7 +201,7 @@ export class LeadRepository {
 
   async nextCode(tx: EntityManager, year: number): Promise<string> {
     const rows: { n: string }[] = await tx.query(`SELECT nextval('lead_code_seq') AS n`);
-    return `XA-${year}-${rows[0].n.padStart(6, '0')}`;
+    return `XA-${year}-${String(rows[0].n).padStart(6, '0')}`;
   }
 
   async insert(tx: EntityManager, lead: NewLead & { code: string }): Promise<string> {

@@ -50,6 +50,29 @@ const decimalGarbage = fc.oneof(
   m([], fc.oneof(fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({ v: 1 }))),
 );
 
+/**
+ * Integer digits each amount column can hold (lead table: numeric(16,2), numeric(12,2) 亩,
+ * numeric(14,2) m²). A value with more digits but within the generic "14 integer digits" rule
+ * must still be refused as input, not overflow the column.
+ */
+export const INTEGER_DIGITS: Record<string, number> = {
+  investmentAmount: 14,
+  landAreaMu: 10,
+  factoryAreaSqm: 12,
+  expectedAnnualOutput: 14,
+  expectedAnnualTax: 14,
+};
+
+function columnOverflow(field: string): fc.Arbitrary<Mutation> {
+  const max = INTEGER_DIGITS[field];
+  return m([field], fc.integer({ min: max + 1, max: Math.max(max + 1, 14) }).map((d) => `1${'0'.repeat(d - 1)}.00`));
+}
+
+/** Always-run examples: one value just past each amount column's range. */
+export function overflowExamples(): Mutation[] {
+  return Object.entries(INTEGER_DIGITS).map(([field, max]) => ({ path: [field], value: `9${'9'.repeat(max)}.00`, expect: 'invalid' }));
+}
+
 const badUscc = fc.oneof(
   fc.integer({ min: 1, max: 10 ** 7 }).map((n) => breakCheck(makeUscc(n))),
   fc.stringMatching(new RegExp(`^[${USCC_CHARS}]{18}$`)).filter((s) => !isValidUscc(s)),
@@ -62,7 +85,7 @@ const badDate = fc.constantFrom('2026-02-30', '2026-13-01', '2026-00-10', '2026-
 /** One broken field of a CreateLeadInput (also used for UpdateLeadInput, where every field is optional). */
 export function brokenField(mode: 'create' | 'update'): fc.Arbitrary<Mutation> {
   const decimals = ['investmentAmount', 'landAreaMu', 'factoryAreaSqm', 'expectedAnnualOutput', 'expectedAnnualTax'].map((f) =>
-    decimalGarbage.map((d) => ({ ...d, path: [f] })),
+    fc.oneof(decimalGarbage, columnOverflow(f)).map((d) => ({ ...d, path: [f] })),
   );
   const arbs: fc.Arbitrary<Mutation>[] = [
     m(['title'], fc.oneof(fc.constantFrom('', 'x', '甲'), tooLong(200), withControl)),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { newestFirstPage } from '../sql';
 import type { LeadActivityEntity, LeadActivityKind } from './lead-activity.entity';
 
 const SELECT = `a.id, a.lead_id AS "leadId", a.kind, a.occurred_at AS "occurredAt", a.summary, a.participants,
@@ -24,21 +25,16 @@ export class LeadActivityRepository {
   }
 
   /** Newest first; the caller has already established that it may read this lead's activities. */
-  async pageForLead(leadId: string, limit: number, after: [string, string] | null): Promise<{ rows: LeadActivityEntity[]; total: number }> {
-    const params: unknown[] = [leadId, limit + 1];
-    let keyset = '';
-    if (after) {
-      keyset = `AND (a.occurred_at, a.id) < ($3::timestamptz, $4::uuid)`;
-      params.push(after[0], after[1]);
-    }
-    const [rows, count] = await Promise.all([
-      this.db.query(
-        `SELECT ${SELECT}, a.occurred_at::text AS "sortKey" FROM lead_activity a WHERE a.lead_id = $1 ${keyset}
-          ORDER BY a.occurred_at DESC, a.id DESC LIMIT $2`,
-        params,
-      ) as Promise<LeadActivityEntity[]>,
-      this.db.query(`SELECT count(*)::int AS n FROM lead_activity WHERE lead_id = $1`, [leadId]) as Promise<{ n: number }[]>,
-    ]);
-    return { rows, total: count[0].n };
+  pageForLead(leadId: string, limit: number, after: [string, string] | null): Promise<{ rows: LeadActivityEntity[]; total: number }> {
+    return newestFirstPage<LeadActivityEntity>(this.db, {
+      select: SELECT,
+      from: `FROM lead_activity a WHERE a.lead_id = $1`,
+      params: [leadId],
+      timeColumn: 'a.occurred_at',
+      idColumn: 'a.id',
+      limit,
+      after,
+    });
   }
+
 }

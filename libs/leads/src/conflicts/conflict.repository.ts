@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { newestFirstPage } from '../sql';
 import type { ConflictMatch, ConflictResolution, ConflictStatus, LeadConflictEntity } from './conflict.entity';
 
 const SELECT = `c.id, c.lead_a_id AS "leadAId", c.lead_b_id AS "leadBId", c.match, c.coordinating_unit_id AS "coordinatingUnitId",
@@ -72,30 +73,24 @@ export class ConflictRepository {
   }
 
   /** Conflicts coordinated by the unit at `path` or any unit below it. */
-  async pageForCoordinator(
+  pageForCoordinator(
     path: string,
     status: ConflictStatus | null,
     limit: number,
     after: [string, string] | null,
   ): Promise<{ rows: LeadConflictEntity[]; total: number }> {
-    const where = [`cu.path LIKE $1::text || '%'`, `($2::conflict_status IS NULL OR c.status = $2::conflict_status)`];
-    const base = `FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id WHERE ${where.join(' AND ')}`;
-    const params: unknown[] = [path, status];
-    const pageParams = [...params, limit + 1];
-    let keyset = '';
-    if (after) {
-      keyset = `AND (c.detected_at, c.id) < ($4::timestamptz, $5::uuid)`;
-      pageParams.push(after[0], after[1]);
-    }
-    const [rows, count] = await Promise.all([
-      this.db.query(
-        `SELECT ${SELECT}, c.detected_at::text AS "sortKey" ${base} ${keyset} ORDER BY c.detected_at DESC, c.id DESC LIMIT $3`,
-        pageParams,
-      ) as Promise<LeadConflictEntity[]>,
-      this.db.query(`SELECT count(*)::int AS n ${base}`, params) as Promise<{ n: number }[]>,
-    ]);
-    return { rows, total: count[0].n };
+    return newestFirstPage<LeadConflictEntity>(this.db, {
+      select: SELECT,
+      from: `FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id
+        WHERE cu.path LIKE $1::text || '%' AND ($2::conflict_status IS NULL OR c.status = $2::conflict_status)`,
+      params: [path, status],
+      timeColumn: 'c.detected_at',
+      idColumn: 'c.id',
+      limit,
+      after,
+    });
   }
+
 
   /**
    * The conflict as the unit at `path` knows it, locked for the transaction: `coordinator` when the

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { newestFirstPage } from '../sql';
 import { ReferralDirection, type ReferralEntity, type ReferralStatus } from './referral.entity';
 
 const SELECT = `r.id, r.lead_id AS "leadId", r.from_unit_id AS "fromUnitId", r.to_unit_id AS "toUnitId", r.status,
@@ -48,7 +49,7 @@ export class ReferralRepository {
     );
   }
 
-  async pageForUnit(
+  pageForUnit(
     unitId: string,
     direction: ReferralDirection,
     status: ReferralStatus | null,
@@ -56,21 +57,15 @@ export class ReferralRepository {
     after: [string, string] | null,
   ): Promise<{ rows: ReferralEntity[]; total: number }> {
     const column = direction === ReferralDirection.INCOMING ? 'to_unit_id' : 'from_unit_id';
-    const base = `FROM lead_referral r WHERE r.${column} = $1 AND ($2::referral_status IS NULL OR r.status = $2::referral_status)`;
-    const params: unknown[] = [unitId, status];
-    const pageParams: unknown[] = [...params, limit + 1];
-    let keyset = '';
-    if (after) {
-      keyset = `AND (r.created_at, r.id) < ($4::timestamptz, $5::uuid)`;
-      pageParams.push(after[0], after[1]);
-    }
-    const [rows, count] = await Promise.all([
-      this.db.query(
-        `SELECT ${SELECT}, r.created_at::text AS "sortKey" ${base} ${keyset} ORDER BY r.created_at DESC, r.id DESC LIMIT $3`,
-        pageParams,
-      ) as Promise<ReferralEntity[]>,
-      this.db.query(`SELECT count(*)::int AS n ${base}`, params) as Promise<{ n: number }[]>,
-    ]);
-    return { rows, total: count[0].n };
+    return newestFirstPage<ReferralEntity>(this.db, {
+      select: SELECT,
+      from: `FROM lead_referral r WHERE r.${column} = $1 AND ($2::referral_status IS NULL OR r.status = $2::referral_status)`,
+      params: [unitId, status],
+      timeColumn: 'r.created_at',
+      idColumn: 'r.id',
+      limit,
+      after,
+    });
   }
+
 }

@@ -238,6 +238,15 @@ describe('leads visibility: every read path', () => {
     expect(await forEachViewer(viewers, (v) => checkStats(world, v))).toEqual([]);
   });
 
+  it('malformed ids and codes look like missing leads: null or NOT_FOUND, never an internal error', async () => {
+    for (const id of ['not-a-uuid', '', "'; DROP TABLE lead; --", '00000000-0000-0000-0000-000000000000', 'x'.repeat(500)]) {
+      const q = await t.gql(`query($id: ID!, $code: String!) { lead(id: $id) { id } leadByCode(code: $code) { id } }`, { id, code: id }, A('city-o').auth);
+      expect([id, q.body.errors ?? [], q.body.data]).toEqual([id, [], { lead: null, leadByCode: null }]);
+      const m = await t.gql(`mutation($id: ID!) { updateLead(id: $id, version: 1, input: { summary: "x" }) { id } }`, { id }, A('city-o').auth);
+      expect([id, outcomeOf(m)]).toEqual([id, 'NOT_FOUND']);
+    }
+  });
+
   it('an API client without scopes sees nothing at all', async () => {
     const res = await listLeads(world, A('api-none-z1'), null);
     const refused = res.body.errors?.every((e) => e.extensions?.code === 'FORBIDDEN');
@@ -497,6 +506,17 @@ describe('leads visibility: every write path', () => {
     const declined = [...world.leads.values()].find((l) => l.label === 'referral lead 1')!;
     const res = await t.gql(`query($a: ID!, $b: ID!) { a: lead(id: $a) { viewerCanEdit contacts { name } } b: lead(id: $b) { id } }`, { a: accepted.id, b: declined.id }, A('z2-o').auth);
     expect(ok(res)).toEqual({ a: { viewerCanEdit: true, contacts: expect.any(Array) }, b: null });
+    // The answer to a decline no longer carries the (now invisible) lead.
+    const l3 = await world.create(A('z1-o'), 203, 'PRIVATE', 'referral lead 2');
+    const r3 = await world.refer(A('z1-o'), l3, Z2);
+    const declinedAnswer = await t.gql(
+      `mutation($id: ID!) { respondToReferral(referralId: $id, accept: false, note: "无地") { status lead { id contacts { name } } } }`,
+      { id: r3.id },
+      A('z2-o').auth,
+    );
+    expect(ok(declinedAnswer).respondToReferral).toEqual({ status: 'DECLINED', lead: null });
+    world.applyResponse(r3, false);
+    await world.sync(l3.id);
   });
 
   it('resolveConflict: the coordinating chain decides (MANAGER+); owners FORBIDDEN; outsiders and API clients NOT_FOUND', async () => {

@@ -7,7 +7,7 @@ import type { Client } from 'pg';
 import { Client as PgClient } from 'pg';
 import { seedXian, startTestApp, userToken, type GqlResponse, type TestApp } from '@zs/testing';
 import { ok } from './support/gql';
-import { applyMutation, brokenField, normalisePath, overflowExamples, type Mutation } from './support/malformed';
+import { applyMutation, brokenField, normalisePath, nullExamples, overflowExamples, type Mutation } from './support/malformed';
 
 jest.setTimeout(120_000);
 
@@ -114,7 +114,7 @@ describe('leads: malformed inputs (property-based)', () => {
         if (why.every((w) => w !== null)) problems.push(`${why.join(' / ')} for ${JSON.stringify(muts).slice(0, 300)}`);
         expect(res.status).toBeLessThan(500);
       }),
-      { numRuns: 150, examples: overflowExamples().map((x) => [[x]]) },
+      { numRuns: 150, examples: [...overflowExamples(), ...nullExamples('create')].map((x) => [[x]]) },
     );
     expect(problems).toEqual([]);
   });
@@ -147,7 +147,7 @@ describe('leads: malformed inputs (property-based)', () => {
         if (why) problems.push(`${why} for ${JSON.stringify(mut).slice(0, 300)}`);
         expect(res.status).toBeLessThan(500);
       }),
-      { numRuns: 150, examples: overflowExamples().map((x) => [x, false] as [Mutation, boolean]) },
+      { numRuns: 150, examples: [...overflowExamples(), ...nullExamples('update')].map((x) => [x, false] as [Mutation, boolean]) },
     );
     expect(problems).toEqual([]);
   });

@@ -68,6 +68,19 @@ function columnOverflow(field: string): fc.Arbitrary<Mutation> {
   return m([field], fc.integer({ min: max + 1, max: Math.max(max + 1, 14) }).map((d) => `1${'0'.repeat(d - 1)}.00`));
 }
 
+/** Fields the contract declares nullable: an explicit null must be accepted (or refused as input), never a 500. */
+export const NULLABLE_PATHS: (string | number)[][] = [
+  ['summary'], ['description'], ['capitalSourceCode'], ['attractionModeCodes'], ['investmentAmount'], ['landAreaMu'],
+  ['factoryAreaSqm'], ['expectedJobs'], ['expectedAnnualOutput'], ['expectedAnnualTax'], ['expectedLandingDate'],
+  ['contacts'], ['investor', 'uscc'], ['investor', 'countryOrRegion'], ['contacts', 0, 'title'], ['contacts', 0, 'phone'],
+  ['contacts', 0, 'email'],
+];
+
+export function nullExamples(mode: 'create' | 'update'): Mutation[] {
+  const paths = mode === 'create' ? [...NULLABLE_PATHS, ['sharingScope']] : NULLABLE_PATHS;
+  return paths.map((path) => ({ path, value: null, expect: 'either' }));
+}
+
 /** Always-run examples: one value just past each amount column's range. */
 export function overflowExamples(): Mutation[] {
   return Object.entries(INTEGER_DIGITS).map(([field, max]) => ({ path: [field], value: `9${'9'.repeat(max)}.00`, expect: 'invalid' }));
@@ -119,6 +132,7 @@ export function brokenField(mode: 'create' | 'update'): fc.Arbitrary<Mutation> {
     m(['contacts'], fc.constant({ name: '单个联系人' }), 'either'),
     m(['unexpectedField'], fc.oneof(fc.string(), fc.integer())),
   ];
+  arbs.push(fc.constantFrom(...nullExamples(mode)));
   if (mode === 'create') {
     arbs.push(
       m(['sharingScope'], fc.constantFrom('SECRET', 'private', 1, '')),

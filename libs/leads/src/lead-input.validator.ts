@@ -28,7 +28,9 @@ export interface LeadFields {
   contacts?: LeadContact[];
 }
 
-const DECIMAL_2 = /^\d{1,14}(\.\d{1,2})?$/;
+const DECIMAL_2 = /^(\d{1,14})(\.\d{1,2})?$/;
+/** Integer digits each amount column holds (numeric(16,2) by default, 亩 numeric(12,2), m² numeric(14,2)). */
+const INTEGER_DIGITS: Record<string, number> = { landAreaMu: 10, factoryAreaSqm: 12 };
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PHONE = /^[0-9+\-() ]{3,30}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,}$/;
@@ -80,11 +82,13 @@ export class LeadInputValidator {
     const decimal = (key: string, value: unknown): string | null | undefined => {
       const path = `${base}.${key}`;
       if (value === null) return null;
-      if (typeof value !== 'string' || !DECIMAL_2.test(value.trim())) {
-        errors.add(path, 'must be a number ≥ 0 with at most 2 decimals and 14 integer digits');
+      const digits = INTEGER_DIGITS[key] ?? 14;
+      const m = typeof value === 'string' ? DECIMAL_2.exec(value.trim()) : null;
+      if (!m || m[1].length > digits) {
+        errors.add(path, `must be a number ≥ 0 with at most 2 decimals and ${digits} integer digits`);
         return undefined;
       }
-      return value.trim();
+      return m[0];
     };
 
     if (has(input, 'title')) out.title = text('title', input.title, 2, 200, false) ?? undefined;

@@ -17,9 +17,9 @@ export interface LeadAccess {
   detail(): string;
   /** The caller may edit the lead. */
   edit(): string;
-  /** The caller may take owner-only decisions (narrowing the scope, referring). */
+  /** The caller may take owner-only decisions (referring). */
   ownerChainEdit(): string;
-  /** MANAGER+ of the owner unit or its ancestors: backwards moves and reopening. */
+  /** MANAGER+ of the owner unit or its ancestors: backwards moves, reopening, narrowing the scope. */
   ownerChainManager(): string;
 }
 

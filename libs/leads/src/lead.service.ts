@@ -255,8 +255,9 @@ export class LeadService {
     return this.mutate(actor, id, version, async (tx, lead) => {
       if (!lead.canEdit) throw new ForbiddenException('You may not share this lead');
       if (scope === lead.sharingScope) return false;
-      if (SCOPE_RANK[scope] < SCOPE_RANK[lead.sharingScope] && !lead.ownerChainEdit) {
-        throw new ForbiddenException('Only the owning units may narrow how a lead is shared');
+      // docs/leads-api.md: narrowing is for MANAGER and above of the owner unit or its ancestors.
+      if (SCOPE_RANK[scope] < SCOPE_RANK[lead.sharingScope] && !lead.ownerChainManager) {
+        throw new ForbiddenException('Only managers of the owning units may narrow how a lead is shared');
       }
       await this.leads.update(tx, lead.id, { sharingScope: scope });
       await this.leads.insertHistory(tx, lead.id, 'SHARED', actor, [

@@ -95,3 +95,20 @@ export function leadAccess(actor: Actor, p: SqlParams, l = 'l', ou = 'ou'): Lead
   }
   return { visible, detail, edit: () => FALSE, ownerChainEdit: () => FALSE, ownerChainManager: () => FALSE };
 }
+
+/** History fields whose values only the owner and assigned chains may read. */
+const SENSITIVE_HISTORY_FIELDS = new Set(['investor.uscc', 'contacts']);
+
+/**
+ * A history change as a caller of the given `detail` may read it: values JSON-encoded, sensitive
+ * values withheld outside the owner and assigned chains (the field name itself stays, so the
+ * caller still sees that something changed).
+ */
+export function readableChange(
+  change: { field: string; oldValue: unknown; newValue: unknown },
+  detail: boolean,
+): { field: string; oldValue: string | null; newValue: string | null } {
+  const encode = (v: unknown) =>
+    (!detail && SENSITIVE_HISTORY_FIELDS.has(change.field)) || v === null || v === undefined ? null : JSON.stringify(v);
+  return { field: change.field, oldValue: encode(change.oldValue), newValue: encode(change.newValue) };
+}

@@ -66,7 +66,9 @@ export class LeadEntity {
  * A lead as read for one caller. `detail` says whether the caller belongs to the owner or an assigned
  * chain; when false, contacts, USCC and activities are withheld.
  */
-export interface VisibleLead extends LeadEntity {
+export interface VisibleLead extends Omit<LeadEntity, 'contacts'> {
+  /** Null (like `investorUscc`) when the caller is outside the owner and assigned chains. */
+  contacts: LeadContact[] | null;
   detail: boolean;
   canEdit: boolean;
   ownerChainEdit: boolean;

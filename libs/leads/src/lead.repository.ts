@@ -46,12 +46,19 @@ const COLUMNS: Record<string, string> = {
   landedAt: 'landed_at',
 };
 
-const SELECT_LIST = Object.entries(COLUMNS)
-  .map(([prop, col]) =>
-    // node-postgres turns DATE into a local-time Date; the API wants the calendar date itself.
-    col === 'expected_landing_date' ? `to_char(l.${col}, 'YYYY-MM-DD') AS "${prop}"` : `l.${col} AS "${prop}"`,
-  )
-  .join(', ');
+/** Columns only the owner and assigned chains may read; others get NULL straight from the database. */
+const SENSITIVE_COLUMNS = new Set(['investor_uscc', 'contacts']);
+
+function selectList(detail: string | null): string {
+  return Object.entries(COLUMNS)
+    .map(([prop, col]) => {
+      // node-postgres turns DATE into a local-time Date; the API wants the calendar date itself.
+      if (col === 'expected_landing_date') return `to_char(l.${col}, 'YYYY-MM-DD') AS "${prop}"`;
+      if (detail && SENSITIVE_COLUMNS.has(col)) return `CASE WHEN ${detail} THEN l.${col} END AS "${prop}"`;
+      return `l.${col} AS "${prop}"`;
+    })
+    .join(', ');
+}
 
 const ORDER_EXPR: Record<LeadOrderField, { expr: string; cast: string }> = {
   [LeadOrderField.CREATED_AT]: { expr: 'l.created_at', cast: 'timestamptz' },
@@ -84,9 +91,13 @@ export interface NewLead extends LeadFields {
 export class LeadRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  private accessColumns(a: LeadAccess): string {
-    return `${SELECT_LIST}, ou.path AS "ownerPath", (${a.detail()}) AS detail, (${a.edit()}) AS "canEdit",
-      (${a.ownerChainEdit()}) AS "ownerChainEdit", (${a.ownerChainManager()}) AS "ownerChainManager"`;
+  /**
+   * The lead's columns plus what the caller may do with it. Reads are redacted in SQL; only the
+   * locked row a write works on (never returned to the caller) carries the sensitive columns.
+   */
+  private accessColumns(a: LeadAccess, redact = true): string {
+    return `${selectList(redact ? `(${a.detail()})` : null)}, ou.path AS "ownerPath", (${a.detail()}) AS detail,
+      (${a.edit()}) AS "canEdit", (${a.ownerChainEdit()}) AS "ownerChainEdit", (${a.ownerChainManager()}) AS "ownerChainManager"`;
   }
 
   private async findVisibleBy(
@@ -99,7 +110,7 @@ export class LeadRepository {
     const p = new SqlParams();
     const a = leadAccess(actor, p);
     const rows: VisibleLead[] = await manager.query(
-      `SELECT ${this.accessColumns(a)} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+      `SELECT ${this.accessColumns(a, !lock)} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
         WHERE l.${column} = ${p.add(value)} AND ${a.visible()} ${lock ? 'FOR UPDATE OF l' : ''}`,
       p.values,
     );

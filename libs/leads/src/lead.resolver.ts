@@ -18,7 +18,8 @@ import { UserModel, type UserEntity } from '@zs/identity';
 import { LeadStage } from './domain/lead-stage';
 import { SharingScope, type VisibleLead } from './lead.entity';
 import { ContactModel, InvestorModel, LeadHistoryEntryModel, LeadModel } from './lead.model';
-import { LeadService, SENSITIVE_HISTORY_FIELDS } from './lead.service';
+import { LeadService } from './lead.service';
+import { readableChange } from './lead-visibility';
 import { LeadLoader } from './lead.loader';
 import { CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './dto/lead.input';
 import { LeadActivityInput } from './dto/lead-activity.input';
@@ -165,7 +166,7 @@ export class LeadResolver {
   investor(@Parent() lead: VisibleLead): InvestorModel {
     return {
       name: lead.investorName,
-      uscc: lead.detail ? lead.investorUscc : null,
+      uscc: lead.investorUscc,
       countryOrRegion: lead.investorCountry,
     };
   }
@@ -188,7 +189,7 @@ export class LeadResolver {
 
   @ResolveField(() => [ContactModel], { nullable: true, description: 'Null outside the owner and assigned chains' })
   contacts(@Parent() lead: VisibleLead): ContactModel[] | null {
-    return lead.detail ? lead.contacts : null;
+    return lead.contacts;
   }
 
   @ResolveField(() => LeadActivityConnection, { nullable: true, description: 'Null outside the owner and assigned chains' })
@@ -197,21 +198,16 @@ export class LeadResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
   ): Promise<Connection<LeadActivityModel> | null> {
-    if (!lead.detail) return null;
     const limit = pageSize(first);
     const cursor = keysetCursor(after);
-    return keysetConnection(await this.activityService.pageForLead(lead.id, limit, cursor), limit, cursor);
+    const page = await this.activityService.pageFor(lead, limit, cursor);
+    return page && keysetConnection(page, limit, cursor);
   }
 
   @ResolveField(() => [LeadHistoryEntryModel], { description: 'Every change; sensitive values only for the owner and assigned chains' })
   async history(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
     const rows = await this.loader.history(ctx).load(lead.id);
-    const encode = (field: string, v: unknown) =>
-      !lead.detail && SENSITIVE_HISTORY_FIELDS.has(field) ? null : v === null || v === undefined ? null : JSON.stringify(v);
-    return rows.map((r) => ({
-      ...r,
-      changes: r.changes.map((c) => ({ field: c.field, oldValue: encode(c.field, c.oldValue), newValue: encode(c.field, c.newValue) })),
-    }));
+    return rows.map((r) => ({ ...r, changes: r.changes.map((c) => readableChange(c, lead.detail)) }));
   }
 
   @ResolveField(() => [LeadConflictNoticeModel], { description: 'Other units engaged with the same investor' })

@@ -42,8 +42,6 @@ const HISTORY_NAMES: Partial<Record<keyof LeadFields, string>> = {
   investorCountry: 'investor.countryOrRegion',
 };
 
-/** Fields whose values only the owner and assigned chains may read. */
-export const SENSITIVE_HISTORY_FIELDS = new Set(['investor.uscc', 'contacts']);
 
 const SCOPE_RANK: Record<SharingScope, number> = {
   [SharingScope.PRIVATE]: 0,
@@ -59,7 +57,7 @@ export interface StageChange {
   landingUnitId?: string | null;
 }
 
-function diff(before: LeadEntity, after: LeadFields): FieldChange[] {
+function diff(before: VisibleLead, after: LeadFields): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const [key, value] of Object.entries(after)) {
     if (key === 'investorNameNorm') continue;

@@ -6,6 +6,7 @@ import { DomainEventType, OutboxService } from '@zs/outbox';
 import { LeadRepository } from '../lead.repository';
 import { LeadActivityRepository } from './lead-activity.repository';
 import type { LeadActivityEntity } from './lead-activity.entity';
+import type { VisibleLead } from '../lead.entity';
 import type { LeadActivityInput } from '../dto/lead-activity.input';
 
 
@@ -60,7 +61,11 @@ export class LeadActivityService {
     });
   }
 
-  pageForLead(leadId: string, limit: number, after: [string, string] | null) {
-    return this.activities.pageForLead(leadId, limit, after);
+  /**
+   * Activities of a lead as read by the caller it was loaded for: `lead.detail` comes from the
+   * visibility predicates, so only the owner and assigned chains get a page; everyone else null.
+   */
+  async pageFor(lead: VisibleLead, limit: number, after: [string, string] | null) {
+    return lead.detail ? this.activities.pageForLead(lead.id, limit, after) : null;
   }
 }

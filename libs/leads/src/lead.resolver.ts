@@ -1,9 +1,8 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
 import {
   type Actor,
   ConnectionType,
   CurrentActor,
-  GqlCtx,
   type GqlContext,
   ValidationException,
   decodeCursor,
@@ -140,25 +139,25 @@ export class LeadResolver {
   }
 
   @ResolveField(() => CodeItemModel)
-  async industry(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity> {
+  async industry(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<CodeItemEntity> {
     return (await this.codes.forRequest(ctx).load({ kind: CodeKind.INDUSTRY, code: lead.industryCode }))!;
   }
 
   @ResolveField(() => CodeItemModel, { nullable: true })
-  capitalSource(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity | null> | null {
+  capitalSource(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<CodeItemEntity | null> | null {
     return lead.capitalSourceCode
       ? this.codes.forRequest(ctx).load({ kind: CodeKind.CAPITAL_SOURCE, code: lead.capitalSourceCode })
       : null;
   }
 
   @ResolveField(() => [CodeItemModel])
-  async attractionModes(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity[]> {
+  async attractionModes(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<CodeItemEntity[]> {
     const loader = this.codes.forRequest(ctx);
     return present(await loader.loadMany(lead.attractionModeCodes.map((code) => ({ kind: CodeKind.ATTRACTION_MODE, code }))));
   }
 
   @ResolveField(() => CodeItemModel, { nullable: true, description: 'Why a LOST lead was lost' })
-  lostReason(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<CodeItemEntity | null> | null {
+  lostReason(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<CodeItemEntity | null> | null {
     return lead.lostReasonCode ? this.codes.forRequest(ctx).load({ kind: CodeKind.LOST_REASON, code: lead.lostReasonCode }) : null;
   }
 
@@ -172,18 +171,18 @@ export class LeadResolver {
   }
 
   @ResolveField(() => OrgUnitModel)
-  async ownerUnit(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async ownerUnit(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(lead.ownerUnitId))!;
   }
 
   @ResolveField(() => [OrgUnitModel])
-  async assignedUnits(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity[]> {
+  async assignedUnits(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<OrgUnitEntity[]> {
     const rows = await this.loader.assignedUnitIds(ctx).load(lead.id);
     return present(await this.units.byId(ctx).loadMany(rows.map((r) => r.unitId)));
   }
 
   @ResolveField(() => OrgUnitModel, { nullable: true, description: 'The zone a LANDED lead landed in' })
-  landingUnit(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity | null> | null {
+  landingUnit(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<OrgUnitEntity | null> | null {
     return lead.landingUnitId ? this.units.byId(ctx).load(lead.landingUnitId) : null;
   }
 
@@ -205,13 +204,13 @@ export class LeadResolver {
   }
 
   @ResolveField(() => [LeadHistoryEntryModel], { description: 'Every change; sensitive values only for the owner and assigned chains' })
-  async history(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
+  async history(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
     const rows = await this.loader.history(ctx).load(lead.id);
     return rows.map((r) => ({ ...r, changes: r.changes.map((c) => readableChange(c, lead.detail)) }));
   }
 
   @ResolveField(() => [LeadConflictNoticeModel], { description: 'Other units engaged with the same investor' })
-  async conflicts(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<LeadConflictNoticeModel[]> {
+  async conflicts(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadConflictNoticeModel[]> {
     if (!lead.detail) return [];
     const rows = await this.loader.conflicts(ctx).load(lead.id);
     return rows.map((c) => ({
@@ -224,7 +223,7 @@ export class LeadResolver {
   }
 
   @ResolveField(() => UserModel, { nullable: true, description: 'Null when an API client created the lead' })
-  createdBy(@Parent() lead: VisibleLead, @GqlCtx() ctx: GqlContext): Promise<UserEntity | null> | null {
+  createdBy(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {
     return lead.createdByKind === 'user' ? this.loader.users(ctx).load(lead.createdById) : null;
   }
 
@@ -239,7 +238,7 @@ export class LeadHistoryResolver {
   constructor(private readonly loader: LeadLoader) {}
 
   @ResolveField(() => UserModel, { nullable: true })
-  actor(@Parent() entry: LeadHistoryEntryModel, @GqlCtx() ctx: GqlContext): Promise<UserEntity | null> | null {
+  actor(@Parent() entry: LeadHistoryEntryModel, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {
     return entry.actorKind === 'user' && entry.actorId ? this.loader.users(ctx).load(entry.actorId) : null;
   }
 }
@@ -252,12 +251,12 @@ export class LeadConflictNoticeResolver {
   ) {}
 
   @ResolveField(() => OrgUnitModel)
-  async coordinatingUnit(@Parent() n: LeadConflictNoticeModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async coordinatingUnit(@Parent() n: LeadConflictNoticeModel, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(n.coordinatingUnitId))!;
   }
 
   @ResolveField(() => LeadModel, { nullable: true, description: 'The other lead, only if you may see it anyway' })
-  otherLead(@Parent() n: LeadConflictNoticeModel, @GqlCtx() ctx: GqlContext): Promise<VisibleLead | null> {
+  otherLead(@Parent() n: LeadConflictNoticeModel, @Context() ctx: GqlContext): Promise<VisibleLead | null> {
     return this.loader.visible(ctx, ctx.actor!).load(n.otherLeadId);
   }
 }

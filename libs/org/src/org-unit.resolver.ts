@@ -1,5 +1,5 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, CurrentActor, GqlCtx, type GqlContext, isUuid } from '@zs/common';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { type Actor, CurrentActor, type GqlContext, isUuid } from '@zs/common';
 import { type CodeItemEntity, CodeItemLoader, CodeItemModel, CodeKind } from '@zs/codes';
 import { OrgTier, type OrgUnitEntity } from './org-unit.entity';
 import { OrgUnitModel } from './org-unit.model';
@@ -48,17 +48,17 @@ export class OrgUnitResolver {
   }
 
   @ResolveField(() => OrgUnitModel, { nullable: true })
-  async parent(@Parent() unit: OrgUnitEntity, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity | null> {
+  async parent(@Parent() unit: OrgUnitEntity, @Context() ctx: GqlContext): Promise<OrgUnitEntity | null> {
     return unit.parentId ? this.loader.byId(ctx).load(unit.parentId) : null;
   }
 
   @ResolveField(() => [OrgUnitModel])
-  children(@Parent() unit: OrgUnitEntity, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity[]> {
+  children(@Parent() unit: OrgUnitEntity, @Context() ctx: GqlContext): Promise<OrgUnitEntity[]> {
     return this.loader.childrenOf(ctx).load(unit.id);
   }
 
   @ResolveField(() => [CodeItemModel], { description: '主导产业: the INDUSTRY codes the unit focuses on' })
-  async leadingIndustries(@Parent() unit: OrgUnitEntity, @GqlCtx() ctx: GqlContext): Promise<CodeItemModel[]> {
+  async leadingIndustries(@Parent() unit: OrgUnitEntity, @Context() ctx: GqlContext): Promise<CodeItemModel[]> {
     const items = await this.codes
       .forRequest(ctx)
       .loadMany(unit.leadingIndustryCodes.map((code) => ({ kind: CodeKind.INDUSTRY, code })));

@@ -19,4 +19,3 @@ export const CurrentActor = createParamDecorator((_data: unknown, context: Execu
   return actor;
 });
 
-export const GqlCtx = createParamDecorator((_data: unknown, context: ExecutionContext) => gqlContextOf(context));

@@ -1,5 +1,5 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, CurrentActor, GqlCtx, type GqlContext, Public } from '@zs/common';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { type Actor, CurrentActor, type GqlContext, Public } from '@zs/common';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
 import { UserModel } from '../users/user.model';
 import { UserRepository } from '../users/user.repository';
@@ -20,6 +20,28 @@ export class AuthResolver {
     const result = await this.auth.login(username, password);
     const user = await this.users.findById(result.userId);
     return { accessToken: result.accessToken, expiresAt: result.expiresAt, user: user! };
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Revokes every access token of the calling user (on every device); API clients get FORBIDDEN',
+  })
+  async logout(@CurrentActor() actor: Actor): Promise<boolean> {
+    await this.auth.logout(actor);
+    return true;
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Changes the calling user\'s password and revokes every access token of the user (log in again). ' +
+      'A wrong current password is UNAUTHENTICATED and counts as a failed login',
+  })
+  async changePassword(
+    @CurrentActor() actor: Actor,
+    @Args('currentPassword') currentPassword: string,
+    @Args('newPassword') newPassword: string,
+  ): Promise<boolean> {
+    await this.auth.changePassword(actor, currentPassword, newPassword);
+    return true;
   }
 
   @Query(() => CallerUnion, { description: 'The caller: a user with role and unit, or an API client with scopes' })
@@ -49,7 +71,7 @@ export class UserUnitResolver {
   constructor(private readonly units: OrgUnitLoader) {}
 
   @ResolveField(() => OrgUnitModel)
-  async unit(@Parent() user: UserModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async unit(@Parent() user: UserModel, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(user.unitId))!;
   }
 }
@@ -59,7 +81,7 @@ export class ApiClientUnitResolver {
   constructor(private readonly units: OrgUnitLoader) {}
 
   @ResolveField(() => OrgUnitModel)
-  async unit(@Parent() client: ApiClientModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async unit(@Parent() client: ApiClientModel, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(client.unitId))!;
   }
 }

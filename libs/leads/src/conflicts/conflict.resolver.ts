@@ -1,5 +1,5 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, ConnectionType, CurrentActor, GqlCtx, type GqlContext, pageSize, type Connection } from '@zs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { type Actor, ConnectionType, CurrentActor, type GqlContext, pageSize, type Connection } from '@zs/common';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
 import { LeadModel } from '../lead.model';
 import type { VisibleLead } from '../lead.entity';
@@ -42,12 +42,12 @@ export class ConflictResolver {
   }
 
   @ResolveField(() => OrgUnitModel)
-  async coordinatingUnit(@Parent() c: LeadConflictEntity, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async coordinatingUnit(@Parent() c: LeadConflictEntity, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(c.coordinatingUnitId))!;
   }
 
   @ResolveField(() => [LeadModel], { description: 'Both leads, in full for the coordinating unit' })
-  async leads(@Parent() c: LeadConflictEntity, @GqlCtx() ctx: GqlContext): Promise<VisibleLead[]> {
+  async leads(@Parent() c: LeadConflictEntity, @Context() ctx: GqlContext): Promise<VisibleLead[]> {
     const loaded = await this.leadLoader.visible(ctx, ctx.actor!).loadMany([c.leadAId, c.leadBId]);
     return loaded.filter((l): l is VisibleLead => l !== null && !(l instanceof Error));
   }

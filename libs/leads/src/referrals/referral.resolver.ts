@@ -1,5 +1,5 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, ConnectionType, CurrentActor, GqlCtx, type GqlContext, pageSize, type Connection } from '@zs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { type Actor, ConnectionType, CurrentActor, type GqlContext, pageSize, type Connection } from '@zs/common';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
 import { LeadModel } from '../lead.model';
 import type { VisibleLead } from '../lead.entity';
@@ -53,17 +53,17 @@ export class ReferralResolver {
   }
 
   @ResolveField(() => LeadModel, { nullable: true, description: 'Null once you may no longer see the lead' })
-  lead(@Parent() r: ReferralEntity, @GqlCtx() ctx: GqlContext): Promise<VisibleLead | null> {
+  lead(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<VisibleLead | null> {
     return this.leads.visible(ctx, ctx.actor!).load(r.leadId);
   }
 
   @ResolveField(() => OrgUnitModel)
-  async fromUnit(@Parent() r: ReferralEntity, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async fromUnit(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(r.fromUnitId))!;
   }
 
   @ResolveField(() => OrgUnitModel)
-  async toUnit(@Parent() r: ReferralEntity, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async toUnit(@Parent() r: ReferralEntity, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(r.toUnitId))!;
   }
 }

@@ -1,5 +1,5 @@
-import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, CurrentActor, GqlCtx, type GqlContext, ValidationException } from '@zs/common';
+import { Args, Int, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { type Actor, CurrentActor, type GqlContext, ValidationException } from '@zs/common';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
 import { LeadStatsGroupBy, LeadStatsRowModel } from './lead-stats.model';
 import { LeadStatsRepository } from './lead-stats.repository';
@@ -22,7 +22,7 @@ export class LeadStatsResolver {
   }
 
   @ResolveField(() => OrgUnitModel)
-  async unit(@Parent() row: LeadStatsRowModel, @GqlCtx() ctx: GqlContext): Promise<OrgUnitEntity> {
+  async unit(@Parent() row: LeadStatsRowModel, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
     return (await this.units.byId(ctx).load(row.unitId))!;
   }
 }

@@ -135,7 +135,7 @@ describe('CLI (apps/cli) against a real database', () => {
   it('answers help, and an unknown command with exit 2', async () => {
     const help = await cli(config);
     expect(help.code).toBe(0);
-    for (const c of ['migrate', 'seed:xian', 'org-units:create', 'users:create', 'users:deactivate', 'api-keys:create', 'api-keys:revoke']) {
+    for (const c of ['migrate', 'seed:xian', 'org-units:create', 'users:create', 'users:deactivate', 'users:set-password', 'api-keys:create', 'api-keys:revoke']) {
       expect(help.out).toContain(`  ${c}`);
     }
     const unknown = await cli(config, 'drop-everything');

@@ -88,6 +88,14 @@ export const COMMANDS: Record<string, Command> = {
       return `Deactivated user ${user.username}; their tokens no longer work`;
     },
   },
+  'users:set-password': {
+    usage: 'users:set-password --username U --password P',
+    async run(app, args) {
+      const given = required(args, 'username', 'password');
+      const user = await app.get(UserService).setPassword(given.username, given.password);
+      return `Set the password of user ${user.username}; their tokens no longer work`;
+    },
+  },
   'api-keys:create': {
     usage: 'api-keys:create --name N --unit CODE [--scopes leads:read,leads:write] [--rate-limit PER_MINUTE]',
     async run(app, args) {

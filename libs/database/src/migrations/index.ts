@@ -1,6 +1,14 @@
 import { Initial1764300000000 } from './1764300000000-initial';
 import { CodeTables1764300001000 } from './1764300001000-code-tables';
 import { Leads1764300002000 } from './1764300002000-leads';
+import { UserTokenVersion1764300005000 } from './1764300005000-user-token-version';
+import { ApiClientNameActive1764300005100 } from './1764300005100-api-client-name-active';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
-export const MIGRATIONS = [Initial1764300000000, CodeTables1764300001000, Leads1764300002000];
+export const MIGRATIONS = [
+  Initial1764300000000,
+  CodeTables1764300001000,
+  Leads1764300002000,
+  UserTokenVersion1764300005000,
+  ApiClientNameActive1764300005100,
+];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, DomainException, UnauthenticatedException } from '@zs/common';
+import { type Actor, DomainException, FieldErrors, ForbiddenException, UnauthenticatedException } from '@zs/common';
 import { UserRepository } from '../users/user.repository';
+import { checkPassword } from '../users/user.service';
 import { ApiClientService } from '../api-clients/api-client.service';
 import { ApiRateLimiter } from './api-rate-limiter';
 import { JwtService } from './jwt.service';
@@ -19,6 +20,8 @@ export interface Credentials {
 }
 
 const INVALID_LOGIN = 'Invalid username or password';
+const INVALID_TOKEN = 'Invalid or expired token';
+const WRONG_CURRENT_PASSWORD = 'Invalid current password';
 
 @Injectable()
 export class AuthService {
@@ -41,8 +44,36 @@ export class AuthService {
     // The failure was already counted by beforeAttempt; the same message for every reason.
     if (!ok || !user) throw new UnauthenticatedException(INVALID_LOGIN);
     await this.throttle.recordSuccess(username);
-    const { token, expiresAt } = this.jwt.sign(user.id);
+    const { token, expiresAt } = this.jwt.sign(user.id, Date.now(), user.tokenVersion);
     return { accessToken: token, expiresAt, userId: user.id };
+  }
+
+  /** Revokes every token of the calling user (this one included). API clients have no tokens to revoke. */
+  async logout(actor: Actor): Promise<void> {
+    if (actor.kind !== 'user') throw new ForbiddenException('Only users log out; API keys are revoked by an operator');
+    if (!(await this.users.bumpTokenVersion(actor.id))) throw new UnauthenticatedException(INVALID_TOKEN);
+  }
+
+  /**
+   * Changes the caller's password after checking the current one. A wrong current password counts as a
+   * failed login for the caller's username (same throttle, same lock); success revokes every token of
+   * the user, this one included.
+   */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    if (actor.kind !== 'user') throw new ForbiddenException('Only users have a password');
+    const errors = new FieldErrors();
+    checkPassword(errors, 'newPassword', newPassword);
+    errors.throwIfAny();
+    await this.throttle.beforeAttempt(actor.username);
+    const user = await this.users.findWithUnitById(actor.id);
+    const ok =
+      user && user.active && user.unitActive
+        ? await this.hasher.verify(user.passwordHash, currentPassword)
+        : await this.hasher.verifyAgainstDummy(currentPassword);
+    if (!ok || !user) throw new UnauthenticatedException(WRONG_CURRENT_PASSWORD);
+    await this.throttle.recordSuccess(actor.username);
+    const passwordHash = await this.hasher.hash(newPassword);
+    if (!(await this.users.replacePassword({ id: user.id }, passwordHash))) throw new UnauthenticatedException(INVALID_TOKEN);
   }
 
   /**
@@ -65,9 +96,11 @@ export class AuthService {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match) throw new UnauthenticatedException('Malformed Authorization header');
     const claims = this.jwt.verify(match[1]);
-    if (!claims) throw new UnauthenticatedException('Invalid or expired token');
+    if (!claims) throw new UnauthenticatedException(INVALID_TOKEN);
     const user = await this.users.findWithUnitById(claims.sub);
-    if (!user || !user.active || !user.unitActive) throw new UnauthenticatedException('Invalid or expired token');
+    if (!user || !user.active || !user.unitActive || user.tokenVersion !== claims.ver) {
+      throw new UnauthenticatedException(INVALID_TOKEN);
+    }
     return {
       kind: 'user',
       id: user.id,

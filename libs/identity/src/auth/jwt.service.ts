@@ -6,6 +6,8 @@ export interface AccessClaims {
   sub: string;
   iat: number;
   exp: number;
+  /** The user's token_version when the token was issued; tokens issued before it existed count as 0. */
+  ver: number;
 }
 
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
@@ -15,10 +17,10 @@ const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toStrin
 export class JwtService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  sign(userId: string, now = Date.now()): { token: string; expiresAt: Date } {
+  sign(userId: string, now = Date.now(), tokenVersion = 0): { token: string; expiresAt: Date } {
     const iat = Math.floor(now / 1000);
     const exp = iat + this.config.jwtTtlSeconds;
-    const payload = Buffer.from(JSON.stringify({ sub: userId, iat, exp })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: userId, iat, exp, ver: tokenVersion })).toString('base64url');
     const signature = this.mac(`${HEADER}.${payload}`);
     return { token: `${HEADER}.${payload}.${signature}`, expiresAt: new Date(exp * 1000) };
   }
@@ -35,8 +37,10 @@ export class JwtService {
     try {
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<AccessClaims>;
       if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return null;
+      const ver = claims.ver === undefined ? 0 : claims.ver;
+      if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || ver < 0) return null;
       if (claims.exp * 1000 <= now) return null;
-      return claims as AccessClaims;
+      return { sub: claims.sub, iat: claims.iat, exp: claims.exp, ver };
     } catch {
       return null;
     }

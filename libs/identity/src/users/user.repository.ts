@@ -14,6 +14,7 @@ export interface UserWithUnit {
   unitPath: string;
   unitTier: Tier;
   unitActive: boolean;
+  tokenVersion: number;
 }
 
 @Injectable()
@@ -28,12 +29,15 @@ export class UserRepository {
     return repo.save(repo.create({ ...user, active: true }));
   }
 
-  /** Sets the active flag by username (case-insensitive); returns the user, or null when there is none. */
+  /**
+   * Sets the active flag by username (case-insensitive); returns the user, or null when there is none.
+   * Deactivating also revokes every token of the user.
+   */
   async setActive(username: string, active: boolean): Promise<UserEntity | null> {
     const result = await this.db
       .createQueryBuilder()
       .update(UserEntity)
-      .set({ active })
+      .set(active ? { active } : { active, tokenVersion: () => 'token_version + 1' })
       .where('lower(username) = lower(:username)', { username })
       .returning('id')
       .execute();
@@ -53,7 +57,7 @@ export class UserRepository {
   private async withUnit(where: string, param: string): Promise<UserWithUnit | null> {
     const rows: UserWithUnit[] = await this.db.query(
       `SELECT u.id, u.username, u.role, u.active, u.password_hash AS "passwordHash", u.unit_id AS "unitId",
-              o.path AS "unitPath", o.tier AS "unitTier", o.active AS "unitActive"
+              u.token_version AS "tokenVersion", o.path AS "unitPath", o.tier AS "unitTier", o.active AS "unitActive"
          FROM app_user u JOIN org_unit o ON o.id = u.unit_id
         WHERE ${where}`,
       [param],
@@ -75,5 +79,31 @@ export class UserRepository {
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.db.getRepository(UserEntity).update({ id }, { passwordHash });
+  }
+
+  /** Revokes every token of the user (by id); false when there is no such user. */
+  async bumpTokenVersion(id: string): Promise<boolean> {
+    const result = await this.db
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ tokenVersion: () => 'token_version + 1' })
+      .where('id = :id', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Sets a new password hash and revokes every token of the user in one statement. By id, or by
+   * username (case-insensitive); returns the user's id, or null when there is none.
+   */
+  async replacePassword(by: { id: string } | { username: string }, passwordHash: string): Promise<string | null> {
+    const qb = this.db
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ passwordHash, tokenVersion: () => 'token_version + 1' });
+    if ('id' in by) qb.where('id = :id', { id: by.id });
+    else qb.where('lower(username) = lower(:username)', { username: by.username });
+    const result = await qb.returning('id').execute();
+    return (result.raw as { id: string }[])[0]?.id ?? null;
   }
 }

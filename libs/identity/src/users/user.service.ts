@@ -17,6 +17,11 @@ export interface CreateUserCommand {
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
 
+/** The password rule of users:create, users:set-password and changePassword; reported under `path`. */
+export function checkPassword(errors: FieldErrors, path: string, password: string): void {
+  if (password.length < 10 || password.length > 200) errors.add(path, 'must be 10 to 200 characters');
+}
+
 @Injectable()
 export class UserService {
   constructor(
@@ -39,7 +44,7 @@ export class UserService {
     const errors = new FieldErrors();
     const username = cmd.username.trim();
     if (!USERNAME.test(username)) errors.add('username', 'must be 3-64 letters, digits, . _ or -, starting with a letter or digit');
-    if (cmd.password.length < 10 || cmd.password.length > 200) errors.add('password', 'must be 10 to 200 characters');
+    checkPassword(errors, 'password', cmd.password);
     const role = cmd.role.trim().toUpperCase();
     if (!(Object.values(Role) as string[]).includes(role)) {
       errors.add('role', `must be one of ${Object.values(Role).join(', ')}`);
@@ -71,6 +76,17 @@ export class UserService {
     const user = await this.users.setActive(username.trim(), active);
     if (!user) throw new NotFoundException('User');
     return user;
+  }
+
+  /** Sets a user's password (users:set-password); every token of the user stops working. */
+  async setPassword(username: string, password: string): Promise<UserEntity> {
+    const errors = new FieldErrors();
+    checkPassword(errors, 'password', password);
+    errors.throwIfAny();
+    const passwordHash = await this.hasher.hash(password);
+    const id = await this.users.replacePassword({ username: username.trim() }, passwordHash);
+    if (!id) throw new NotFoundException('User');
+    return (await this.users.findById(id))!;
   }
 
   countAdmins(): Promise<number> {

@@ -76,15 +76,16 @@ describe('outbox relay', () => {
     const byB = sink.filter((h) => h.app === 'B');
     expect(byA.length).toBeGreaterThan(0);
     expect(byB.length).toBeGreaterThan(0);
-    // Within one relay, the events of a lead arrive in outbox order.
-    for (const handled of [byA, byB]) {
+    // The events of a lead arrive in outbox order, within one relay and across both: a relay holds a
+    // lead's event back while an earlier one is in the other relay's batch.
+    for (const handled of [byA, byB, sink]) {
       for (const ids of orderPerLead(handled).values()) {
         expect(ids).toEqual([...ids].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
       }
     }
     expect((await outboxRows(a.app)).every((r) => r.published)).toBe(true);
     // Nothing is left for a later run.
-    expect(await a.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0 });
+    expect(await a.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0, dead: 0 });
     expect(sink).toHaveLength(150);
   });
 
@@ -110,13 +111,35 @@ describe('outbox relay', () => {
 
     const relayService = ctx.app.get(OutboxRelayService);
     const first = await relayService.relayBatch();
-    expect(first).toEqual({ claimed: 5, published: [l1a, l2a, none], failed: [l1b], deferred: [l1c] });
+    expect(first).toEqual({ claimed: 5, published: [l1a, l2a, none], failed: [l1b], dead: [], deferred: [l1c], heldBack: [] });
     expect((await outboxRows(ctx.app)).filter((r) => !r.published).map((r) => r.id)).toEqual([l1b, l1c]);
     // The failed attempt's write was rolled back with its savepoint; the others' writes committed.
     expect(await ds.query(`SELECT count(*)::int AS n FROM consumer_effect`)).toEqual([{ n: 3 }]);
+    // The failure is recorded: one attempt, the error, and a backoff of 5 s before the next one.
+    const [failure] = await ds.query(
+      `SELECT attempts, last_error AS "lastError", dead_at AS "deadAt",
+              extract(epoch FROM next_attempt_at - now())::float8 AS "dueIn"
+         FROM outbox_event WHERE id = $1`,
+      [l1b],
+    );
+    expect(failure).toMatchObject({ attempts: 1, deadAt: null });
+    expect(failure.lastError).toMatch(/^recording: Error: search engine unavailable/);
+    expect(failure.dueIn).toBeGreaterThan(3);
+    expect(failure.dueIn).toBeLessThanOrEqual(5);
+
+    // Not due yet: neither l1b nor l1c behind it is claimed (ordering per lead across batches).
+    expect(await relayService.relayBatch()).toEqual({
+      claimed: 0,
+      published: [],
+      failed: [],
+      dead: [],
+      deferred: [],
+      heldBack: [],
+    });
+    await ds.query(`UPDATE outbox_event SET next_attempt_at = now() - interval '1 second' WHERE id = $1`, [l1b]);
 
     const second = await relayService.relayBatch();
-    expect(second).toEqual({ claimed: 2, published: [l1b, l1c], failed: [], deferred: [] });
+    expect(second).toEqual({ claimed: 2, published: [l1b, l1c], failed: [], dead: [], deferred: [], heldBack: [] });
     expect((await outboxRows(ctx.app)).every((r) => r.published)).toBe(true);
     expect(await ds.query(`SELECT count(*)::int AS n FROM consumer_effect`)).toEqual([{ n: 5 }]);
     // At least once: the failed event reached the consumer twice, the others once.
@@ -150,7 +173,7 @@ describe('outbox relay', () => {
     const dying = a.app.get(OutboxRelayService).relayBatch();
     await held;
     // While A holds the batch, B skips it instead of delivering the same events.
-    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0 });
+    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0, dead: 0 });
     expect(sinkB).toHaveLength(0);
 
     // "Crash": the database session of A goes away in the middle of its transaction.
@@ -165,7 +188,7 @@ describe('outbox relay', () => {
     await expect(dying).rejects.toThrow();
     expect((await outboxRows(b.app)).some((r) => r.published)).toBe(false);
 
-    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 5, failed: 0 });
+    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 5, failed: 0, dead: 0 });
     expect(sinkB).toHaveLength(5);
     expect((await outboxRows(b.app)).every((r) => r.published)).toBe(true);
     // The event A was handling when it died was delivered again: at least once, never lost.

@@ -65,18 +65,36 @@ describe('loadConfig', () => {
   it('reads the worker port and outbox relay settings', () => {
     const d = loadConfig({});
     expect(d.workerPort).toBe(3001);
-    expect(d.outbox).toEqual({ sweepIntervalMs: 5000, batchSize: 100, retentionDays: 7 });
-    const c = loadConfig({ WORKER_PORT: '4001', OUTBOX_SWEEP_INTERVAL: '2s', OUTBOX_BATCH_SIZE: '10', OUTBOX_RETENTION_DAYS: '30' });
+    expect(d.outbox).toEqual({ sweepIntervalMs: 5000, batchSize: 100, retentionDays: 7, maxAttempts: 10 });
+    const c = loadConfig({
+      WORKER_PORT: '4001',
+      OUTBOX_SWEEP_INTERVAL: '2s',
+      OUTBOX_BATCH_SIZE: '10',
+      OUTBOX_RETENTION_DAYS: '30',
+      OUTBOX_MAX_ATTEMPTS: '3',
+    });
     expect(c.workerPort).toBe(4001);
-    expect(c.outbox).toEqual({ sweepIntervalMs: 2000, batchSize: 10, retentionDays: 30 });
+    expect(c.outbox).toEqual({ sweepIntervalMs: 2000, batchSize: 10, retentionDays: 30, maxAttempts: 3 });
     let err: unknown;
     try {
-      loadConfig({ WORKER_PORT: '-1', OUTBOX_SWEEP_INTERVAL: '2h', OUTBOX_BATCH_SIZE: '0', OUTBOX_RETENTION_DAYS: 'x' });
+      loadConfig({
+        WORKER_PORT: '-1',
+        OUTBOX_SWEEP_INTERVAL: '2h',
+        OUTBOX_BATCH_SIZE: '0',
+        OUTBOX_RETENTION_DAYS: 'x',
+        OUTBOX_MAX_ATTEMPTS: '0',
+      });
     } catch (e) {
       err = e;
     }
     const names = (err as ConfigValidationError).problems.map((p) => p.split(' ')[0]).sort();
-    expect(names).toEqual(['OUTBOX_BATCH_SIZE', 'OUTBOX_RETENTION_DAYS', 'OUTBOX_SWEEP_INTERVAL', 'WORKER_PORT']);
+    expect(names).toEqual([
+      'OUTBOX_BATCH_SIZE',
+      'OUTBOX_MAX_ATTEMPTS',
+      'OUTBOX_RETENTION_DAYS',
+      'OUTBOX_SWEEP_INTERVAL',
+      'WORKER_PORT',
+    ]);
   });
 
   it('parses durations', () => {

@@ -29,6 +29,8 @@ export interface OutboxSettings {
   batchSize: number;
   /** Published events older than this are deleted by the daily prune job. */
   retentionDays: number;
+  /** Failed deliveries of one event after which it is parked as a dead letter. */
+  maxAttempts: number;
 }
 
 export interface LoginLimits {
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepIntervalMs: 5000,
     batchSize: int('OUTBOX_BATCH_SIZE', 100, 1, 10000),
     retentionDays: int('OUTBOX_RETENTION_DAYS', 7, 1, 3650),
+    maxAttempts: int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
   };
   const sweepRaw = str('OUTBOX_SWEEP_INTERVAL');
   if (sweepRaw !== undefined) {

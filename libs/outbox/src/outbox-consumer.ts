@@ -33,10 +33,12 @@ export interface OutboxDelivery {
  * key their effects on `eventId` (e.g. a unique index on a delivery table, or an upsert of the
  * current state of `leadId`), and reload the current state rather than trusting the payload.
  *
- * Order: events of one lead reach a consumer in `id` order within one relay, and an event of a
- * lead is held back while an earlier event of the same lead is failing. Relays running in
- * parallel (several worker processes) take disjoint batches, so across processes order is only
- * roughly by `id`; consumers that reload current state do not care.
+ * Order: events of one lead reach a consumer in `id` order, and an event of a lead is held back
+ * while an earlier event of the same lead is pending (failing and retried with backoff, or in
+ * another relay's batch). An event that failed OUTBOX_MAX_ATTEMPTS times becomes a dead letter and
+ * stops holding its lead back; replayed later (requeueDead), it arrives after the lead's later
+ * events. Events without a lead are only roughly in `id` order across parallel relays; consumers
+ * that reload current state do not care.
  */
 export interface OutboxConsumer {
   /** Shown in logs and metrics. */

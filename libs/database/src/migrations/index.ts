@@ -3,6 +3,7 @@ import { CodeTables1764300001000 } from './1764300001000-code-tables';
 import { Leads1764300002000 } from './1764300002000-leads';
 import { UserTokenVersion1764300005000 } from './1764300005000-user-token-version';
 import { ApiClientNameActive1764300005100 } from './1764300005100-api-client-name-active';
+import { OutboxAttempts1764300006000 } from './1764300006000-outbox-attempts';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Leads1764300002000,
   UserTokenVersion1764300005000,
   ApiClientNameActive1764300005100,
+  OutboxAttempts1764300006000,
 ];

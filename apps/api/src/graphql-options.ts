@@ -1,5 +1,8 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { Request, Response } from 'express';
 import type { Logger } from '@nestjs/common';
 import type { AppConfig } from '@zs/config';
@@ -52,7 +55,11 @@ export function graphqlOptions(
     includeStacktraceInErrorResponses: dev,
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
-    plugins: [ApolloServerPluginLandingPageDisabled() as ApolloPlugin, costLimitPlugin(config.limits.maxCost), ...extraPlugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled() as ApolloPlugin,
+      // We send no cache hints; the default cache-control plugin would wrap every field resolver for nothing.
+      ApolloServerPluginCacheControlDisabled() as ApolloPlugin,
+      costLimitPlugin(config.limits.maxCost), ...extraPlugins],
     formatError: (formatted, error) =>
       formatGraphQLError(tagTokenLimit(formatted), error, {
         exposeInternals: dev,

@@ -6,6 +6,7 @@ import { LeadRepository } from './lead.repository';
 import type { FieldChange, VisibleLead } from './lead.entity';
 import { ConflictService } from './conflicts/conflict.service';
 import type { LeadConflictEntity } from './conflicts/conflict.entity';
+import type { LeadConflictNoticeModel } from './conflicts/conflict.model';
 
 export interface HistoryRow {
   id: string;
@@ -59,6 +60,22 @@ export class LeadLoader {
           return ids.map((id) => rows.filter((c) => c.leadAId === id || c.leadBId === id));
         }),
     );
+  }
+
+  /**
+   * What a lead's reader learns of its investor conflicts: notices for the owner and assigned chains
+   * (`detail`, from the visibility predicates), nothing for anyone else.
+   */
+  async conflictNotices(ctx: GqlContext, lead: VisibleLead): Promise<LeadConflictNoticeModel[]> {
+    if (!lead.detail) return [];
+    const rows = await this.conflicts(ctx).load(lead.id);
+    return rows.map((c) => ({
+      id: c.id,
+      match: c.match,
+      status: c.status,
+      coordinatingUnitId: c.coordinatingUnitId,
+      otherLeadId: c.leadAId === lead.id ? c.leadBId : c.leadAId,
+    }));
   }
 
   /** Leads by id as the caller sees them; null for leads it may not see. */

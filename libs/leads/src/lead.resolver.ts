@@ -4,11 +4,9 @@ import {
   ConnectionType,
   CurrentActor,
   type GqlContext,
-  ValidationException,
-  decodeCursor,
-  isUuid,
+  keysetConnection,
+  keysetCursor,
   pageSize,
-  toConnection,
   type Connection,
 } from '@zs/common';
 import { type CodeItemEntity, CodeItemLoader, CodeItemModel, CodeKind } from '@zs/codes';
@@ -28,24 +26,6 @@ import { LeadConflictNoticeModel } from './conflicts/conflict.model';
 
 const LeadConnection = ConnectionType(LeadModel, 'Lead');
 const LeadActivityConnection = ConnectionType(LeadActivityModel, 'LeadActivity');
-
-/** Decodes a `[sortKey, id]` cursor of our own making, or reports it under `after`. */
-export function keysetCursor(after: string | null | undefined): [string, string] | null {
-  if (!after) return null;
-  const v = decodeCursor(after);
-  if (v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string' || !isUuid(v[1])) {
-    throw ValidationException.field('after', 'is not a valid cursor');
-  }
-  return [v[0], v[1]];
-}
-
-export function keysetConnection<T extends { id: string }>(
-  result: { rows: T[]; total: number },
-  limit: number,
-  after: [string, string] | null,
-): Connection<T> {
-  return toConnection(result.rows, limit, result.total, (r) => [(r as T & { sortKey: string }).sortKey, r.id], after !== null);
-}
 
 function present<T>(items: (T | null | Error)[]): T[] {
   return items.filter((i): i is T => i !== null && !(i instanceof Error));
@@ -210,17 +190,10 @@ export class LeadResolver {
   }
 
   @ResolveField(() => [LeadConflictNoticeModel], { description: 'Other units engaged with the same investor' })
-  async conflicts(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadConflictNoticeModel[]> {
-    if (!lead.detail) return [];
-    const rows = await this.loader.conflicts(ctx).load(lead.id);
-    return rows.map((c) => ({
-      id: c.id,
-      match: c.match,
-      status: c.status,
-      coordinatingUnitId: c.coordinatingUnitId,
-      otherLeadId: c.leadAId === lead.id ? c.leadBId : c.leadAId,
-    }));
+  conflicts(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadConflictNoticeModel[]> {
+    return this.loader.conflictNotices(ctx, lead);
   }
+
 
   @ResolveField(() => UserModel, { nullable: true, description: 'Null when an API client created the lead' })
   createdBy(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {

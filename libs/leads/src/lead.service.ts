@@ -11,11 +11,11 @@ import {
   Role,
   ValidationException,
   conflictOnDuplicate,
-  decodeCursor,
+  keysetConnection,
+  keysetCursor,
   isUuid,
   pageSize,
   roleAtLeast,
-  toConnection,
   type Connection,
 } from '@zs/common';
 import { CodeItemService, CodeKind } from '@zs/codes';
@@ -103,14 +103,7 @@ export class LeadService {
       if (!isUuid(id)) errors.add(`filter.ownerUnitIds.${i}`, 'is not a valid id');
     }
     errors.throwIfAny();
-    let cursor: [string, string] | null = null;
-    if (after) {
-      const decoded = decodeCursor(after);
-      if (decoded.length !== 2 || typeof decoded[0] !== 'string' || typeof decoded[1] !== 'string' || !isUuid(decoded[1])) {
-        throw ValidationException.field('after', 'is not a valid cursor');
-      }
-      cursor = [decoded[0], decoded[1]];
-    }
+    const cursor = keysetCursor(after);
     const { rows, total } = await this.leads.page(actor, {
       filter: f,
       orderField: orderBy?.field ?? LeadOrderField.CREATED_AT,
@@ -118,7 +111,7 @@ export class LeadService {
       limit,
       after: cursor,
     });
-    return toConnection(rows, limit, total, (r) => [(r as VisibleLead & { sortKey: string }).sortKey, r.id], cursor !== null);
+    return keysetConnection({ rows, total }, limit, cursor);
   }
 
   async create(actor: Actor, input: CreateLeadInput): Promise<VisibleLead> {

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Type } from '@nestjs/common';
 import { ValidationException } from '../errors/domain.exception';
+import { isUuid } from '../validation/ids';
 
 @ObjectType()
 export class PageInfo {
@@ -99,4 +100,23 @@ export function toConnection<T>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/** Decodes a `[sortKey, id]` keyset cursor of our own making, or reports it under `after`. */
+export function keysetCursor(after: string | null | undefined): [string, string] | null {
+  if (!after) return null;
+  const v = decodeCursor(after);
+  if (v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string' || !isUuid(v[1])) {
+    throw ValidationException.field('after', 'is not a valid cursor');
+  }
+  return [v[0], v[1]];
+}
+
+/** A connection over rows fetched with `limit + 1` and carrying their text `sortKey`. */
+export function keysetConnection<T extends { id: string }>(
+  result: { rows: T[]; total: number },
+  limit: number,
+  after: [string, string] | null,
+): Connection<T> {
+  return toConnection(result.rows, limit, result.total, (r) => [(r as T & { sortKey: string }).sortKey, r.id], after !== null);
 }

@@ -77,9 +77,6 @@ export class UserRepository {
     return this.db.getRepository(UserEntity).countBy({ role: Role.ADMIN, active: true });
   }
 
-  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.db.getRepository(UserEntity).update({ id }, { passwordHash });
-  }
 
   /** Revokes every token of the user (by id); false when there is no such user. */
   async bumpTokenVersion(id: string): Promise<boolean> {

@@ -1,10 +1,9 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
-import { type Actor, ConnectionType, CurrentActor, type GqlContext, pageSize, type Connection } from '@zs/common';
+import { type Actor, ConnectionType, keysetConnection, keysetCursor, CurrentActor, type GqlContext, pageSize, type Connection } from '@zs/common';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
 import { LeadModel } from '../lead.model';
 import type { VisibleLead } from '../lead.entity';
 import { LeadLoader } from '../lead.loader';
-import { keysetConnection, keysetCursor } from '../lead.resolver';
 import { LeadConflictModel } from './conflict.model';
 import { ConflictService } from './conflict.service';
 import { ConflictResolution, ConflictStatus, type LeadConflictEntity } from './conflict.entity';

@@ -323,9 +323,7 @@ export class LeadService {
 
   private async landingZone(tx: EntityManager, lead: VisibleLead, requested: string | null | undefined): Promise<string> {
     const candidates = [lead.ownerUnitId, ...(await this.leads.assignedUnitIds([lead.id])).map((a) => a.unitId)];
-    const units = (await Promise.all(candidates.map((c) => this.units.findById(c, tx)))).filter(
-      (u): u is NonNullable<typeof u> => u !== null && u.tier === OrgTier.ZONE,
-    );
+    const units = (await this.units.findByIds(candidates, tx)).filter((u) => u.tier === OrgTier.ZONE);
     if (requested) {
       const zone = units.find((u) => u.id === requested);
       if (!zone) throw ValidationException.field('landingUnitId', 'must be a zone among the owner and assigned units');

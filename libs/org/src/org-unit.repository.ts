@@ -15,9 +15,9 @@ export class OrgUnitRepository {
     return this.repo(manager).findOneBy({ id });
   }
 
-  findByIds(ids: readonly string[]): Promise<OrgUnitEntity[]> {
+  findByIds(ids: readonly string[], manager?: EntityManager): Promise<OrgUnitEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.repo().findBy({ id: In([...ids]) });
+    return this.repo(manager).findBy({ id: In([...ids]) });
   }
 
   findByCode(code: string, manager?: EntityManager): Promise<OrgUnitEntity | null> {

@@ -62,7 +62,7 @@ describe('outbox dead letters', () => {
     const [row] = await ctx.app.get(DataSource).query(
       `SELECT attempts, last_error AS "lastError", dead_at IS NOT NULL AS dead,
               extract(epoch FROM next_attempt_at - now())::float8 AS "dueIn"
-         FROM outbox_event WHERE id = $1`,
+         FROM outbox_delivery WHERE event_id = $1 AND consumer = 'recording'`,
       [id],
     );
     return row;
@@ -72,7 +72,7 @@ describe('outbox dead letters', () => {
   async function makeDue(ctx: OutboxContext, id: string): Promise<void> {
     await ctx.app
       .get(DataSource)
-      .query(`UPDATE outbox_event SET next_attempt_at = now() - interval '1 second' WHERE id = $1`, [id]);
+      .query(`UPDATE outbox_delivery SET next_attempt_at = now() - interval '1 second' WHERE event_id = $1`, [id]);
   }
 
   it('backs off a failing event, parks it after OUTBOX_MAX_ATTEMPTS, then delivers its lead; requeueDead replays it', async () => {
@@ -86,30 +86,36 @@ describe('outbox dead letters', () => {
     await appendEvents(ctx.app, [l1, l1, l2, l1]);
     const [l1a, l1b, l2a, l1c] = (await outboxRows(ctx.app)).map((r) => r.id);
     poison.add(l1a);
+    await service.dispatchPending();
+    await service.deliverPending('log');
+    const relayBatch = () => service.deliverBatch('recording');
 
     // 1st failure: recorded with a 5 s backoff; the lead's later events wait, other leads go on.
-    expect(await service.relayBatch()).toEqual({
+    expect(await relayBatch()).toEqual({
       claimed: 4,
-      published: [l2a],
+      delivered: [l2a],
       failed: [l1a],
       dead: [],
       deferred: [l1b, l1c],
       heldBack: [],
+      skipped: [],
+      published: [l2a],
     });
     let a = await attemptsOf(ctx, l1a);
     expect(a).toMatchObject({ attempts: 1, dead: false });
-    expect(a.lastError).toMatch(/^recording: Error: cannot index/);
+    expect(a.lastError).toMatch(/^cannot index/);
     expect(a.lastError).toHaveLength(2000);
     expect(a.dueIn).toBeGreaterThan(3);
     expect(a.dueIn).toBeLessThanOrEqual(5);
     // Not due: neither the event nor its lead's later ones are claimed, by batches or whole runs.
-    expect((await service.relayBatch()).claimed).toBe(0);
-    expect(await service.relayPending()).toEqual({ published: 0, failed: 0, dead: 0 });
-    expect(await repo.countUnpublished()).toBe(3);
+    expect((await relayBatch()).claimed).toBe(0);
+    expect(await service.relayPending()).toEqual({ dispatched: 0, delivered: 0, failed: 0, dead: 0 });
+    expect(await repo.countPending('recording')).toBe(3);
+    expect(await repo.countPending('log')).toBe(0);
 
     // 2nd failure once due: the backoff doubles.
     await makeDue(ctx, l1a);
-    expect(await service.relayBatch()).toMatchObject({ claimed: 3, failed: [l1a], dead: [], deferred: [l1b, l1c] });
+    expect(await relayBatch()).toMatchObject({ claimed: 3, failed: [l1a], dead: [], deferred: [l1b, l1c] });
     a = await attemptsOf(ctx, l1a);
     expect(a).toMatchObject({ attempts: 2, dead: false });
     expect(a.dueIn).toBeGreaterThan(8);
@@ -118,32 +124,38 @@ describe('outbox dead letters', () => {
 
     // 3rd failure = OUTBOX_MAX_ATTEMPTS: a dead letter, which no longer holds back l1b and l1c.
     await makeDue(ctx, l1a);
-    expect(await service.relayBatch()).toEqual({
+    expect(await relayBatch()).toEqual({
       claimed: 3,
-      published: [l1b, l1c],
+      delivered: [l1b, l1c],
       failed: [l1a],
       dead: [l1a],
       deferred: [],
       heldBack: [],
+      skipped: [],
+      published: [l1b, l1c],
     });
     a = await attemptsOf(ctx, l1a);
     expect(a).toMatchObject({ attempts: 3, dead: true, dueIn: null });
     expect(errors).toHaveBeenCalledTimes(1);
     expect(errors.mock.calls[0][0]).toMatchObject({ outboxId: l1a, leadId: l1, attempts: 3, consumer: 'recording' });
-    expect(await ctx.app.get(MetricsService).render()).toContain('zs_outbox_dead_letters_total{type="lead.updated"} 1');
-    // Parked: never claimed again, not counted as pending, listed for operators.
-    await ctx.app.get(DataSource).query(`UPDATE outbox_event SET next_attempt_at = NULL`);
-    expect(await service.relayPending()).toEqual({ published: 0, failed: 0, dead: 0 });
-    expect(await repo.countUnpublished()).toBe(0);
+    expect(await ctx.app.get(MetricsService).render()).toContain(
+      'zs_outbox_dead_letters_total{consumer="recording",type="lead.updated"} 1',
+    );
+    // Parked: never claimed again, not counted as pending, listed for operators; the event stays unpublished.
+    await ctx.app.get(DataSource).query(`UPDATE outbox_delivery SET next_attempt_at = NULL`);
+    expect(await service.relayPending()).toEqual({ dispatched: 0, delivered: 0, failed: 0, dead: 0 });
+    expect(await repo.countPending()).toBe(0);
+    expect((await outboxRows(ctx.app)).filter((r) => !r.published).map((r) => r.id)).toEqual([l1a]);
     const dead = await repo.listDead();
-    expect(dead.map((d) => [d.id, d.attempts])).toEqual([[l1a, 3]]);
+    expect(dead.map((d) => [d.consumer, d.id, d.attempts])).toEqual([['recording', l1a, 3]]);
+    expect(await repo.listDead({ consumer: 'log' })).toEqual([]);
     expect(dead[0].lastError).toMatch(/cannot index/);
 
     // Replay after the consumer was fixed.
     poison.clear();
-    expect(await service.requeueDead()).toEqual([l1a]);
+    expect(await service.requeueDead()).toEqual([{ consumer: 'recording', id: l1a }]);
     expect(await attemptsOf(ctx, l1a)).toMatchObject({ attempts: 0, dead: false, dueIn: null });
-    expect(await service.relayPending()).toEqual({ published: 1, failed: 0, dead: 0 });
+    expect(await service.relayPending()).toEqual({ dispatched: 0, delivered: 1, failed: 0, dead: 0 });
     expect((await outboxRows(ctx.app)).every((r) => r.published)).toBe(true);
     expect(await service.requeueDead()).toEqual([]); // nothing dead any more (published events are never requeued)
 
@@ -151,6 +163,7 @@ describe('outbox dead letters', () => {
     expect(sink.map((h) => h.id)).toEqual([l1a, l2a, l1a, l1a, l1b, l1c, l1a]);
     const metrics = await ctx.app.get(MetricsService).render();
     expect(metrics).toContain('zs_outbox_events_published_total{type="lead.updated"} 4');
+    expect(metrics).toContain('zs_outbox_events_delivered_total{consumer="recording",type="lead.updated"} 4');
     expect(metrics).toContain('zs_outbox_delivery_failures_total{consumer="recording"} 3');
   });
 
@@ -164,17 +177,20 @@ describe('outbox dead letters', () => {
     const [l1a, l2a] = (await outboxRows(ctx.app)).map((r) => r.id);
     poison.add(l1a);
     poison.add(l2a);
-    expect(await service.relayPending()).toEqual({ published: 0, failed: 2, dead: 2 });
+    expect(await service.relayPending()).toEqual({ dispatched: 2, delivered: 2, failed: 2, dead: 2 });
     expect((await ctx.app.get(OutboxRelayRepository).listDead()).map((d) => d.id)).toEqual([l1a, l2a]);
 
-    expect(await service.requeueDead([l2a, '999999'])).toEqual([l2a]);
+    expect(await service.requeueDead({ ids: [l2a, '999999'] })).toEqual([{ consumer: 'recording', id: l2a }]);
     await appendEvents(ctx.app, [l2]);
     const l2b = (await outboxRows(ctx.app)).map((r) => r.id)[2];
+    await service.dispatchPending();
+    await service.deliverPending('log');
     // l2a fails again (and, with OUTBOX_MAX_ATTEMPTS=1, is dead again at once): l2b is then free to go.
-    expect(await service.relayBatch()).toMatchObject({ claimed: 2, failed: [l2a], dead: [l2a], published: [l2b] });
+    expect(await service.deliverBatch('recording')).toMatchObject({ claimed: 2, failed: [l2a], dead: [l2a], delivered: [l2b] });
     poison.clear();
-    expect(await service.requeueDead([l1a, l2a])).toEqual([l1a, l2a]);
-    expect(await service.relayPending()).toEqual({ published: 2, failed: 0, dead: 0 });
+    expect(await service.requeueDead({ ids: [l1a, l2a], consumer: 'log' })).toEqual([]);
+    expect((await service.requeueDead({ ids: [l1a, l2a], consumer: 'recording' })).map((r) => r.id)).toEqual([l1a, l2a]);
+    expect(await service.relayPending()).toEqual({ dispatched: 0, delivered: 2, failed: 0, dead: 0 });
     expect((await outboxRows(ctx.app)).every((r) => r.published)).toBe(true);
     expect(sink.map((h) => h.id)).toEqual([l1a, l2a, l2a, l2b, l1a, l2a]);
   });
@@ -197,15 +213,21 @@ describe('outbox dead letters', () => {
     const [l1, l2] = [randomUUID(), randomUUID()];
     await appendEvents(a.app, [l1, l1, l2, l1]);
     const [l1a, l1b, l2a, l1c] = (await outboxRows(a.app)).map((r) => r.id);
-    const relayA = a.app.get(OutboxRelayService);
-    const relayB = b.app.get(OutboxRelayService);
+    const serviceA = a.app.get(OutboxRelayService);
+    const serviceB = b.app.get(OutboxRelayService);
+    await serviceA.dispatchPending();
+    const relayA = { relayBatch: (limit?: number) => serviceA.deliverBatch('recording', limit) };
+    const relayB = {
+      relayBatch: (limit?: number) => serviceB.deliverBatch('recording', limit),
+      relayPending: () => serviceB.deliverPending('recording'),
+    };
 
     // Across batches of one relay (batch size 1): l1a fails, so l1b and l1c are not claimed until it is due.
     poison.add(l1a);
     expect(await relayA.relayBatch(1)).toMatchObject({ claimed: 1, failed: [l1a] });
-    expect(await relayA.relayBatch(1)).toMatchObject({ claimed: 1, published: [l2a] });
+    expect(await relayA.relayBatch(1)).toMatchObject({ claimed: 1, delivered: [l2a] });
     expect(await relayA.relayBatch(1)).toMatchObject({ claimed: 0 });
-    expect(await relayB.relayPending()).toEqual({ published: 0, failed: 0, dead: 0 });
+    expect(await relayB.relayPending()).toMatchObject({ delivered: 0, failed: 0, dead: 0 });
 
     // Across relays: while l1a is in A's batch, B claims l1b and l1c but holds them back.
     poison.clear();
@@ -215,15 +237,18 @@ describe('outbox dead letters', () => {
     await inside;
     expect(await relayB.relayBatch()).toEqual({
       claimed: 2,
-      published: [],
+      delivered: [],
       failed: [],
       dead: [],
       deferred: [],
       heldBack: [l1b, l1c],
+      skipped: [],
+      published: [],
     });
     release();
-    expect(await slow).toMatchObject({ published: [l1a] });
-    expect(await relayB.relayPending()).toEqual({ published: 2, failed: 0, dead: 0 });
+    expect(await slow).toMatchObject({ delivered: [l1a] });
+    expect(await relayB.relayPending()).toMatchObject({ delivered: 2, failed: 0, dead: 0 });
+    await serviceA.deliverPending('log');
     expect(sinkB.map((h) => h.id)).toEqual([l1b, l1c]);
     // Nothing was delivered twice, apart from l1a's failed attempt; l1's events in order.
     expect([...sinkA, ...sinkB].map((h) => h.id)).toEqual([l1a, l2a, l1a, l1b, l1c]);
@@ -241,7 +266,7 @@ describe('outbox dead letters', () => {
       a.app.get(OutboxRelayService).relayPending(),
       b.app.get(OutboxRelayService).relayPending(),
     ]);
-    expect(ra.published + rb.published).toBe(90);
+    expect(ra.delivered + rb.delivered).toBe(180);
     expect(sink).toHaveLength(90);
     expect(new Set(sink.map((h) => h.id)).size).toBe(90);
     for (const lead of leads) {

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '@zs/ops';
-import { OutboxRelayService } from '@zs/outbox';
+import { OutboxRelayRepository, OutboxRelayService } from '@zs/outbox';
 import { adminDatabaseUrl, createTestDatabase, testRedisPrefix, type TestDatabase } from '@zs/testing';
 import {
   type Handled,
   type OutboxContext,
   appendEvents,
+  deliveries,
   outboxRows,
   recordingConsumer,
   sleep,
@@ -47,7 +48,7 @@ describe('outbox relay', () => {
     return ctx;
   }
 
-  it('publishes committed events exactly once across two relays running at the same time', async () => {
+  it('delivers committed events exactly once across two relays running at the same time', async () => {
     const sink: Handled[] = [];
     // Slow consumers keep each batch's transaction open long enough for the relays to overlap.
     const a = await relay('A', sink, () => sleep(2));
@@ -64,7 +65,9 @@ describe('outbox relay', () => {
       a.app.get(OutboxRelayService).relayPending(),
       b.app.get(OutboxRelayService).relayPending(),
     ]);
-    expect(ra.published + rb.published).toBe(150);
+    expect(ra.dispatched + rb.dispatched).toBe(150);
+    // Two consumers (the built-in log consumer and the recording one), 150 deliveries each.
+    expect(ra.delivered + rb.delivered).toBe(300);
     expect(ra.failed + rb.failed).toBe(0);
 
     // Every committed event reached a consumer once, and only once.
@@ -85,7 +88,7 @@ describe('outbox relay', () => {
     }
     expect((await outboxRows(a.app)).every((r) => r.published)).toBe(true);
     // Nothing is left for a later run.
-    expect(await a.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0, dead: 0 });
+    expect(await a.app.get(OutboxRelayService).relayPending()).toEqual({ dispatched: 0, delivered: 0, failed: 0, dead: 0 });
     expect(sink).toHaveLength(150);
   });
 
@@ -110,36 +113,42 @@ describe('outbox relay', () => {
     failOnce.add(l1b);
 
     const relayService = ctx.app.get(OutboxRelayService);
-    const first = await relayService.relayBatch();
-    expect(first).toEqual({ claimed: 5, published: [l1a, l2a, none], failed: [l1b], dead: [], deferred: [l1c], heldBack: [] });
+    expect(await relayService.dispatchPending()).toEqual({ dispatched: 5, consumers: expect.arrayContaining(['log', 'recording']) });
+    const first = await relayService.deliverBatch('recording');
+    // Not published yet: the log consumer has not had them.
+    expect(first).toEqual({
+      claimed: 5,
+      delivered: [l1a, l2a, none],
+      failed: [l1b],
+      dead: [],
+      deferred: [l1c],
+      heldBack: [],
+      skipped: [],
+      published: [],
+    });
+    expect(await relayService.deliverBatch('log')).toMatchObject({ delivered: [l1a, l1b, l1c, l2a, none], published: [l1a, l2a, none] });
     expect((await outboxRows(ctx.app)).filter((r) => !r.published).map((r) => r.id)).toEqual([l1b, l1c]);
     // The failed attempt's write was rolled back with its savepoint; the others' writes committed.
     expect(await ds.query(`SELECT count(*)::int AS n FROM consumer_effect`)).toEqual([{ n: 3 }]);
-    // The failure is recorded: one attempt, the error, and a backoff of 5 s before the next one.
+    // The failure is recorded on this consumer's delivery only: one attempt, the error, a 5 s backoff.
     const [failure] = await ds.query(
       `SELECT attempts, last_error AS "lastError", dead_at AS "deadAt",
               extract(epoch FROM next_attempt_at - now())::float8 AS "dueIn"
-         FROM outbox_event WHERE id = $1`,
+         FROM outbox_delivery WHERE event_id = $1 AND consumer = 'recording'`,
       [l1b],
     );
     expect(failure).toMatchObject({ attempts: 1, deadAt: null });
-    expect(failure.lastError).toMatch(/^recording: Error: search engine unavailable/);
+    expect(failure.lastError).toBe('search engine unavailable');
     expect(failure.dueIn).toBeGreaterThan(3);
     expect(failure.dueIn).toBeLessThanOrEqual(5);
+    expect((await deliveries(ctx.app, 'log')).every((d) => d.done && d.attempts === 0)).toBe(true);
 
     // Not due yet: neither l1b nor l1c behind it is claimed (ordering per lead across batches).
-    expect(await relayService.relayBatch()).toEqual({
-      claimed: 0,
-      published: [],
-      failed: [],
-      dead: [],
-      deferred: [],
-      heldBack: [],
-    });
-    await ds.query(`UPDATE outbox_event SET next_attempt_at = now() - interval '1 second' WHERE id = $1`, [l1b]);
+    expect((await relayService.deliverBatch('recording')).claimed).toBe(0);
+    await ds.query(`UPDATE outbox_delivery SET next_attempt_at = now() - interval '1 second' WHERE event_id = $1`, [l1b]);
 
-    const second = await relayService.relayBatch();
-    expect(second).toEqual({ claimed: 2, published: [l1b, l1c], failed: [], dead: [], deferred: [], heldBack: [] });
+    const second = await relayService.deliverBatch('recording');
+    expect(second).toMatchObject({ claimed: 2, delivered: [l1b, l1c], failed: [], published: [l1b, l1c] });
     expect((await outboxRows(ctx.app)).every((r) => r.published)).toBe(true);
     expect(await ds.query(`SELECT count(*)::int AS n FROM consumer_effect`)).toEqual([{ n: 5 }]);
     // At least once: the failed event reached the consumer twice, the others once.
@@ -148,7 +157,9 @@ describe('outbox relay', () => {
     const metrics = await ctx.app.get(MetricsService).render();
     expect(metrics).toContain('zs_outbox_delivery_failures_total{consumer="recording"} 1');
     expect(metrics).toContain('zs_outbox_events_published_total{type="lead.updated"} 5');
-    expect(metrics).toContain('zs_outbox_events_consumed_total{type="lead.updated"} 6');
+    expect(metrics).toContain('zs_outbox_events_delivered_total{consumer="recording",type="lead.updated"} 5');
+    expect(metrics).toContain('zs_outbox_events_delivered_total{consumer="log",type="lead.updated"} 5');
+    expect(metrics).toContain('zs_outbox_events_consumed_total{type="lead.updated"} 5');
   });
 
   it('loses nothing when a relay dies mid-batch: its locks go, another relay delivers the events', async () => {
@@ -170,10 +181,11 @@ describe('outbox relay', () => {
     const b = await relay('B', sinkB);
     await appendEvents(a.app, Array.from({ length: 5 }, () => randomUUID()));
 
-    const dying = a.app.get(OutboxRelayService).relayBatch();
+    await a.app.get(OutboxRelayService).dispatchPending();
+    const dying = a.app.get(OutboxRelayService).deliverBatch('recording');
     await held;
     // While A holds the batch, B skips it instead of delivering the same events.
-    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 0, failed: 0, dead: 0 });
+    expect(await b.app.get(OutboxRelayService).deliverPending('recording')).toMatchObject({ delivered: 0, failed: 0 });
     expect(sinkB).toHaveLength(0);
 
     // "Crash": the database session of A goes away in the middle of its transaction.
@@ -187,24 +199,44 @@ describe('outbox relay', () => {
     release();
     await expect(dying).rejects.toThrow();
     expect((await outboxRows(b.app)).some((r) => r.published)).toBe(false);
+    expect((await deliveries(b.app, 'recording')).some((d) => d.done || d.attempts > 0)).toBe(false);
 
-    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ published: 5, failed: 0, dead: 0 });
+    expect(await b.app.get(OutboxRelayService).relayPending()).toEqual({ dispatched: 0, delivered: 10, failed: 0, dead: 0 });
     expect(sinkB).toHaveLength(5);
     expect((await outboxRows(b.app)).every((r) => r.published)).toBe(true);
     // The event A was handling when it died was delivered again: at least once, never lost.
     expect(sinkB.map((h) => h.id)).toContain(sinkA[0].id);
   });
 
-  it('prunes only published events older than the retention', async () => {
-    const ctx = await relay('A', []);
-    await appendEvents(ctx.app, [randomUUID(), randomUUID(), randomUUID()]);
-    const [old, recent, pending] = (await outboxRows(ctx.app)).map((r) => r.id);
+  it('prunes only events every consumer is done with, older than the retention', async () => {
+    const poison = new Set<string>();
+    const ctx = await relay('A', [], async (event) => {
+      if (poison.has(event.id)) throw new Error('down');
+    });
+    await appendEvents(ctx.app, [randomUUID(), randomUUID(), randomUUID(), randomUUID()]);
+    const [old, recent, pending, stuck] = (await outboxRows(ctx.app)).map((r) => r.id);
+    poison.add(stuck);
+    const service = ctx.app.get(OutboxRelayService);
+    await service.dispatchPending();
+    await service.deliverPending('log');
+    await service.deliverPending('recording');
     const ds = ctx.app.get(DataSource);
+    // `pending` never reached any consumer; `stuck` reached the log consumer only.
+    await ds.query(`UPDATE outbox_delivery SET done_at = NULL WHERE event_id = $1`, [pending]);
+    await ds.query(`UPDATE outbox_event SET published_at = NULL WHERE id = $1`, [pending]);
     await ds.query(`UPDATE outbox_event SET published_at = now() - interval '10 days' WHERE id = $1`, [old]);
     await ds.query(`UPDATE outbox_event SET published_at = now() - interval '1 day' WHERE id = $1`, [recent]);
-    await ds.query(`UPDATE outbox_event SET occurred_at = now() - interval '30 days' WHERE id = $1`, [pending]);
-    const { OutboxRelayRepository } = await import('@zs/outbox');
+    await ds.query(`UPDATE outbox_event SET occurred_at = now() - interval '30 days' WHERE id = ANY($1::bigint[])`, [[pending, stuck]]);
+    expect((await outboxRows(ctx.app)).map((r) => [r.id, r.published])).toEqual([
+      [old, true],
+      [recent, true],
+      [pending, false],
+      [stuck, false],
+    ]);
     expect(await ctx.app.get(OutboxRelayRepository).prunePublished(7)).toBe(1);
-    expect((await outboxRows(ctx.app)).map((r) => r.id)).toEqual([recent, pending]);
+    expect((await outboxRows(ctx.app)).map((r) => r.id)).toEqual([recent, pending, stuck]);
+    // The pruned event's deliveries went with it; the others' stay.
+    expect(await ds.query(`SELECT count(*)::int AS n FROM outbox_delivery WHERE event_id = $1`, [old])).toEqual([{ n: 0 }]);
+    expect((await deliveries(ctx.app, 'recording')).map((d) => d.id)).toEqual([recent, pending, stuck]);
   });
 });

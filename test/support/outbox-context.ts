@@ -71,10 +71,11 @@ export function recordingConsumer(
   app: string,
   sink: Handled[],
   behaviour: (event: OutboxEvent, delivery: OutboxDelivery) => Promise<void> = async () => undefined,
+  name = 'recording',
 ): Type<OutboxConsumer> {
   @Injectable()
   class RecordingConsumer implements OutboxConsumer {
-    readonly name = 'recording';
+    readonly name = name;
     async handle(event: OutboxEvent, delivery: OutboxDelivery): Promise<void> {
       sink.push({ app, id: event.id, eventId: event.eventId, leadId: event.leadId });
       await behaviour(event, delivery);
@@ -107,6 +108,18 @@ export async function outboxRows(app: INestApplicationContext): Promise<{ id: st
   return app
     .get(DataSource)
     .query(`SELECT id::text AS id, event_id AS "eventId", published_at IS NOT NULL AS published FROM outbox_event ORDER BY outbox_event.id`);
+}
+
+/** The delivery rows of one consumer, by outbox id. */
+export async function deliveries(
+  app: INestApplicationContext,
+  consumer: string,
+): Promise<{ id: string; attempts: number; done: boolean; dead: boolean; lastError: string | null }[]> {
+  return app.get(DataSource).query(
+    `SELECT event_id::text AS id, attempts, done_at IS NOT NULL AS done, dead_at IS NOT NULL AS dead, last_error AS "lastError"
+       FROM outbox_delivery WHERE consumer = $1 ORDER BY event_id`,
+    [consumer],
+  );
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -37,10 +37,18 @@ export class ReadinessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  private readonly extra = new Map<string, () => Promise<void>>();
+
+  /** Adds a check of this process's own work (e.g. the outbox relay); it fails by throwing. */
+  register(name: string, run: () => Promise<void>): void {
+    this.extra.set(name, run);
+  }
+
   async check(): Promise<ReadinessReport> {
     const checks: Array<[string, () => Promise<void>]> = [
       ['postgres', () => this.postgres()],
       ['redis', () => this.redisPing()],
+      ...this.extra.entries(),
     ];
     if (this.config.meiliUrl) checks.push(['meilisearch', () => this.meilisearch(this.config.meiliUrl!)]);
 

@@ -9,3 +9,4 @@ export * from './outbox-relay.service';
 export * from './outbox-relay.processor';
 export * from './outbox-log.consumer';
 export * from './outbox-worker.module';
+export * from './outbox-wake.subscriber';

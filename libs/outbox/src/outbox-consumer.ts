@@ -17,31 +17,43 @@ export interface OutboxEvent {
 
 export interface OutboxDelivery {
   /**
-   * The relay's transaction, which holds the event's row lock. Read the database through it: in the
-   * zero-setup mode there is one database session, and a query through the DataSource would wait
-   * for this very transaction.
+   * This consumer's delivery transaction, which holds the delivery's row lock. Read the database
+   * through it, and write effects that must commit with "delivered" through it: they roll back
+   * with a failed attempt or a crash. (In the zero-setup mode there is one database session, and a
+   * query through the DataSource would wait for this very transaction.)
    */
   manager: EntityManager;
+  /** The consumer's name (as registered). */
+  consumer: string;
+  /** 1 on the first attempt, 2 on the first retry, … (reset to 1 by a replay). */
+  attempt: number;
 }
 
 /**
  * Something that reacts to domain events: search indexing, notifications, webhooks, metrics.
  *
- * Delivery is AT LEAST ONCE. An event is marked published only after every consumer returned for
- * it; if a consumer throws, or the process dies first, the event is delivered again later, to
- * every consumer, including those that already handled it. Consumers must therefore be idempotent:
- * key their effects on `eventId` (e.g. a unique index on a delivery table, or an upsert of the
- * current state of `leadId`), and reload the current state rather than trusting the payload.
+ * Each consumer fails on its own: every committed event becomes one delivery per registered
+ * consumer (table outbox_delivery), with its own attempts, backoff, dead letter and BullMQ queue
+ * (`outbox-consumer.<name>`). A consumer that fails or is slow delays only its own deliveries.
+ *
+ * Delivery is AT LEAST ONCE per consumer. A delivery is marked done in the transaction in which
+ * `handle` returned; if `handle` throws or times out (30 s), or the process dies first, the same
+ * event is delivered to this consumer again later. Consumers must therefore be idempotent: key
+ * their effects on `eventId` (e.g. a unique index, or writes through `delivery.manager`), and
+ * reload the current state rather than trusting the payload.
  *
  * Order: events of one lead reach a consumer in `id` order, and an event of a lead is held back
- * while an earlier event of the same lead is pending (failing and retried with backoff, or in
- * another relay's batch). An event that failed OUTBOX_MAX_ATTEMPTS times becomes a dead letter and
- * stops holding its lead back; replayed later (requeueDead), it arrives after the lead's later
- * events. Events without a lead are only roughly in `id` order across parallel relays; consumers
- * that reload current state do not care.
+ * while an earlier event of the same lead is pending for that consumer (failing and retried with
+ * backoff, or in another batch). A delivery that failed OUTBOX_MAX_ATTEMPTS times becomes a dead
+ * letter (`npm run cli -- outbox:dead`) and stops holding its lead back; replayed later
+ * (`outbox:replay`), it arrives after the lead's later events. Events without a lead are only
+ * roughly in `id` order; consumers that reload current state do not care.
+ *
+ * A consumer receives the events dispatched after it was first registered (a worker running it
+ * started); a new consumer that needs the past fills itself (e.g. search:reindex).
  */
 export interface OutboxConsumer {
-  /** Shown in logs and metrics. */
+  /** Names its queue, metrics label and deliveries: lower-case letters, digits, - and _; never rename. */
   readonly name: string;
   handle(event: OutboxEvent, delivery: OutboxDelivery): Promise<void>;
 }

@@ -28,21 +28,11 @@ export class OutboxEventEntity {
   @Column({ type: 'jsonb' })
   payload!: Record<string, unknown>;
 
+  /** Every consumer's delivery is done (dead letters are not): only then may the event be pruned. */
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 
-  /** Failed deliveries so far. */
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ name: 'last_error', type: 'text', nullable: true })
-  lastError!: string | null;
-
-  /** Not claimed before this time (backoff after a failure); null: due now. */
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
-  nextAttemptAt!: Date | null;
-
-  /** Set after OUTBOX_MAX_ATTEMPTS failures: a dead letter, no longer relayed until requeued. */
-  @Column({ name: 'dead_at', type: 'timestamptz', nullable: true })
-  deadAt!: Date | null;
+  /** Fanned out into one outbox_delivery row per registered consumer. */
+  @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })
+  dispatchedAt!: Date | null;
 }

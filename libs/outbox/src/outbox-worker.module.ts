@@ -4,11 +4,11 @@ import { OUTBOX_CONSUMERS, type OutboxConsumer } from './outbox-consumer';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OutboxLogConsumer } from './outbox-log.consumer';
 import { OutboxRelayProcessor } from './outbox-relay.processor';
-import { OutboxRelayRepository } from './outbox-relay.repository';
 import { OutboxRelayService } from './outbox-relay.service';
+import { OutboxModule } from './outbox.module';
 
 export interface OutboxWorkerOptions {
-  /** Consumers besides the built-in log/metrics consumer, called in this order after it. */
+  /** Consumers besides the built-in log/metrics consumer; each runs on its own queue and progress. */
   consumers?: Type<OutboxConsumer>[];
   /** Modules those consumers need. */
   imports?: ModuleMetadata['imports'];
@@ -35,15 +35,14 @@ export class OutboxWorkerModule {
     };
     return {
       module: OutboxWorkerModule,
-      imports: [TypeOrmModule.forFeature([OutboxEventEntity]), ...(options.imports ?? [])],
+      imports: [TypeOrmModule.forFeature([OutboxEventEntity]), OutboxModule, ...(options.imports ?? [])],
       providers: [
         ...consumers,
         collect,
-        OutboxRelayRepository,
         OutboxRelayService,
         ...(options.processors === false ? [] : [OutboxRelayProcessor]),
       ],
-      exports: [OutboxRelayService, OutboxRelayRepository, OUTBOX_CONSUMERS],
+      exports: [OutboxRelayService, OutboxModule, OUTBOX_CONSUMERS],
     };
   }
 }

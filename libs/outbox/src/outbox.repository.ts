@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DomainEvent } from './domain-event';
 import type { OutboxEventEntity } from './outbox-event.entity';
+import { markOutboxAppended } from './outbox-wake.subscriber';
 
 @Injectable()
 export class OutboxRepository {
@@ -14,6 +15,8 @@ export class OutboxRepository {
       `INSERT INTO outbox_event (type, lead_id, actor_kind, actor_id, payload) VALUES ($1, $2, $3, $4, $5)`,
       [event.type, event.leadId, event.actorKind, event.actorId, JSON.stringify(event.payload)],
     );
+    // Wakes the relay once this transaction commits (OutboxWakeSubscriber).
+    markOutboxAppended(tx.queryRunner);
   }
 
   /** Events of one lead in commit order (tests and audits). */

@@ -5,27 +5,59 @@ import type { JobsOptions } from 'bullmq';
  * queue name never changes (add a new queue and drain the old one instead).
  */
 export enum QueueName {
+  /** The outbox dispatcher: fans committed events out to every consumer's deliveries. */
   Outbox = 'outbox',
   Maintenance = 'maintenance',
 }
 
+/**
+ * One queue per outbox consumer (`outbox-consumer.<consumer name>`), each with its own worker, so a
+ * slow or failing consumer never occupies another's worker.
+ */
+export type OutboxConsumerQueueName = `outbox-consumer.${string}`;
+
+export type AnyQueueName = QueueName | OutboxConsumerQueueName;
+
+/** What a consumer name may look like: it becomes part of a queue name and a metric label. */
+export const CONSUMER_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export function outboxConsumerQueue(consumer: string): OutboxConsumerQueueName {
+  if (!CONSUMER_NAME.test(consumer)) throw new Error(`invalid outbox consumer name "${consumer}"`);
+  return `outbox-consumer.${consumer}`;
+}
+
 export enum JobName {
-  /** Relays committed outbox events to their consumers (search indexing, notifications). */
+  /** Fans committed outbox events out to the consumers and wakes them (on commit, and as the sweep). */
   OutboxRelay = 'outbox.relay',
-  /** Deletes processed outbox rows past their retention. */
+  /** Deletes outbox rows every consumer has processed, past their retention. */
   OutboxPrune = 'outbox.prune',
+  /** Delivers one consumer's due outbox deliveries (on its own queue). */
+  OutboxDeliver = 'outbox.deliver',
 }
 
 /** Payloads carry ids only; handlers reload the current state, so running a job twice is harmless. */
 export interface JobPayloads {
   [JobName.OutboxRelay]: { reason: 'commit' | 'sweep' };
   [JobName.OutboxPrune]: { olderThanDays: number };
+  [JobName.OutboxDeliver]: { consumer: string; reason: 'dispatch' | 'sweep' | 'replay' };
 }
 
-export const JOB_QUEUE: { [J in JobName]: QueueName } = {
+/** The queue of each job; a consumer's deliveries run on that consumer's own queue. */
+export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J]) => AnyQueueName) } = {
   [JobName.OutboxRelay]: QueueName.Outbox,
   [JobName.OutboxPrune]: QueueName.Maintenance,
+  [JobName.OutboxDeliver]: (p) => outboxConsumerQueue(p.consumer),
 };
+
+/**
+ * Fixed deduplication ids of the wake-ups (see wakeJobOptions): a wake-up enqueued while one is
+ * waiting is dropped; one enqueued while one runs queues exactly one more run after it, so a commit
+ * that lands just after a run's last claim is never left to the sweep.
+ */
+export const JOB_ID = {
+  outboxWake: 'outbox.relay.wake',
+  outboxDeliver: (consumer: string) => `outbox.deliver.${consumer}`,
+} as const;
 
 /** Defaults for every job: retried with backoff, finished jobs trimmed so Redis does not grow. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -34,3 +66,16 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 7 * 86400 },
 };
+
+/**
+ * Wake-ups (relay and deliver jobs): the state is in PostgreSQL and the next sweep is the retry,
+ * so no BullMQ retries and no trail of finished jobs in Redis.
+ */
+export function wakeJobOptions(dedupId: string): JobsOptions {
+  return {
+    attempts: 1,
+    removeOnComplete: true,
+    removeOnFail: { count: 100 },
+    deduplication: { id: dedupId, keepLastIfActive: true },
+  };
+}

@@ -28,3 +28,30 @@ export function createRedis(config: AppConfig, forBullmq = false): Redis {
 export function redisKey(config: AppConfig, ...parts: string[]): string {
   return [config.redisPrefix, ...parts].join(':');
 }
+
+/**
+ * BullMQ loses jobs and schedules when Redis evicts keys: warn at worker start unless
+ * `maxmemory-policy` is `noeviction`. Managed Redis may refuse CONFIG; that is reported, not fatal.
+ */
+export async function warnUnlessNoEviction(
+  redis: Redis,
+  logger: { warn(message: unknown): void },
+): Promise<string | undefined> {
+  try {
+    const reply = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+    const policy = reply[1];
+    if (policy !== 'noeviction') {
+      logger.warn({
+        msg: 'Redis maxmemory-policy should be noeviction: under memory pressure Redis will delete queue keys',
+        maxmemoryPolicy: policy ?? 'unknown',
+      });
+    }
+    return policy;
+  } catch (err) {
+    logger.warn({
+      msg: 'could not read Redis maxmemory-policy; make sure it is noeviction',
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return undefined;
+  }
+}

@@ -16,7 +16,7 @@ import {
   wakeJobOptions,
   warnUnlessNoEviction,
 } from '@zs/queue';
-import { OutboxRelayRepository } from './outbox-relay.repository';
+import { type ConsumerLag, OutboxRelayRepository } from './outbox-relay.repository';
 import { OutboxRelayService } from './outbox-relay.service';
 
 /** Fixed ids: however many processes keep them, each schedule exists once in Redis. */
@@ -188,40 +188,45 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
     const outbox = this.outbox;
     const queues = this.queues;
     const logger = this.logger;
-    // Registered first, so its collect() fills the other two before the registry reads them.
-    const lag: Gauge<'consumer'> = new Gauge({
-      name: 'zs_outbox_lag_seconds',
-      help: 'Age of the oldest event a consumer has not yet handled (dead letters excluded); consumer="(dispatch)": not yet fanned out',
-      labelNames: ['consumer'] as const,
-      registers: [registry],
-      async collect() {
-        try {
-          const [rows, undispatched] = await within(Promise.all([outbox.lag(), outbox.undispatchedAgeSeconds()]), GAUGE_TIMEOUT_MS);
-          lag.reset();
-          pending.reset();
-          dead.reset();
-          lag.set({ consumer: '(dispatch)' }, undispatched);
-          for (const r of rows) {
-            lag.set({ consumer: r.consumer }, Number(r.oldestPendingSeconds));
-            pending.set({ consumer: r.consumer }, Number(r.pending));
-            dead.set({ consumer: r.consumer }, Number(r.dead));
-          }
-        } catch (err) {
-          logger.warn({ msg: 'outbox metrics unavailable', error: err instanceof Error ? err.message : String(err) });
-        }
+    // One lag query per scrape, shared by the three gauges (the registry collects them in parallel).
+    let snapshot: { at: number; data: Promise<[ConsumerLag[], number] | undefined> } | undefined;
+    const load = () => {
+      if (!snapshot || Date.now() - snapshot.at > 500) {
+        snapshot = {
+          at: Date.now(),
+          data: within(Promise.all([outbox.lag(), outbox.undispatchedAgeSeconds()]), GAUGE_TIMEOUT_MS).catch((err: unknown) => {
+            logger.warn({ msg: 'outbox metrics unavailable', error: err instanceof Error ? err.message : String(err) });
+            return undefined;
+          }),
+        };
+      }
+      return snapshot.data;
+    };
+    const gauge = (name: string, help: string, fill: (g: Gauge<'consumer'>, rows: ConsumerLag[], undispatched: number) => void) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['consumer'] as const,
+        registers: [registry],
+        async collect() {
+          const data = await load();
+          this.reset();
+          if (data) fill(this, data[0], data[1]);
+        },
+      });
+    gauge(
+      'zs_outbox_lag_seconds',
+      'Age of the oldest event a consumer has not yet handled (dead letters excluded); consumer="(dispatch)": not yet fanned out',
+      (g, rows, undispatched) => {
+        g.set({ consumer: '(dispatch)' }, undispatched);
+        for (const r of rows) g.set({ consumer: r.consumer }, Number(r.oldestPendingSeconds));
       },
+    );
+    gauge('zs_outbox_pending_deliveries', 'Outbox deliveries waiting, by consumer', (g, rows) => {
+      for (const r of rows) g.set({ consumer: r.consumer }, Number(r.pending));
     });
-    const pending = new Gauge({
-      name: 'zs_outbox_pending_deliveries',
-      help: 'Outbox deliveries waiting, by consumer',
-      labelNames: ['consumer'] as const,
-      registers: [registry],
-    });
-    const dead = new Gauge({
-      name: 'zs_outbox_dead_deliveries',
-      help: 'Outbox deliveries parked as dead letters, by consumer (npm run cli -- outbox:dead)',
-      labelNames: ['consumer'] as const,
-      registers: [registry],
+    gauge('zs_outbox_dead_deliveries', 'Outbox deliveries parked as dead letters, by consumer (npm run cli -- outbox:dead)', (g, rows) => {
+      for (const r of rows) g.set({ consumer: r.consumer }, Number(r.dead));
     });
     new Gauge({
       name: 'zs_queue_jobs',

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Counter } from 'prom-client';
@@ -84,7 +84,7 @@ function messageOf(err: unknown): string {
  * PostgreSQL holds all progress; BullMQ jobs only say "look now" (see OutboxRelayProcessor).
  */
 @Injectable()
-export class OutboxRelayService {
+export class OutboxRelayService implements OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelayService.name);
   private readonly byName = new Map<string, OutboxConsumer>();
   private readonly published: Counter<'type'>;
@@ -92,6 +92,8 @@ export class OutboxRelayService {
   private readonly failures: Counter<'consumer'>;
   private readonly deadLetters: Counter<'consumer' | 'type'>;
   private registered: Promise<void> | undefined;
+  /** Shutting down: finish the event in hand, commit, take no more (the workers close next). */
+  private stopping = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -126,6 +128,10 @@ export class OutboxRelayService {
       'Outbox deliveries parked as dead letters after OUTBOX_MAX_ATTEMPTS failures, by consumer',
       ['consumer', 'type'],
     );
+  }
+
+  onModuleDestroy(): void {
+    this.stopping = true;
   }
 
   /** Names of the consumers this process runs. */
@@ -192,7 +198,7 @@ export class OutboxRelayService {
           result.deferred.push(event.id);
           continue;
         }
-        if (failuresInARow >= OUTBOX_OUTAGE_FAILURES) {
+        if (failuresInARow >= OUTBOX_OUTAGE_FAILURES || this.stopping) {
           result.skipped.push(event.id);
           continue;
         }
@@ -239,6 +245,7 @@ export class OutboxRelayService {
       run.delivered += r.delivered.length;
       run.failed += r.failed.length;
       run.dead += r.dead.length;
+      if (this.stopping) return run;
       if (r.skipped.length > 0) {
         run.outage = true;
         this.logger.warn({

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Provider, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OpsModule } from '@zs/ops';
 import { OUTBOX_CONSUMERS, type OutboxConsumer } from './outbox-consumer';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OutboxLogConsumer } from './outbox-log.consumer';
@@ -35,7 +36,13 @@ export class OutboxWorkerModule {
     };
     return {
       module: OutboxWorkerModule,
-      imports: [TypeOrmModule.forFeature([OutboxEventEntity]), OutboxModule, ...(options.imports ?? [])],
+      imports: [
+        TypeOrmModule.forFeature([OutboxEventEntity]),
+        OutboxModule,
+        // The processors add the relay's readiness check to /ready.
+        ...(options.processors === false ? [] : [OpsModule]),
+        ...(options.imports ?? []),
+      ],
       providers: [
         ...consumers,
         collect,

@@ -5,13 +5,14 @@ import { RedisModule } from '@zs/queue';
 import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
 import { IdentityModule } from '@zs/identity';
+import { OutboxModule } from '@zs/outbox';
 
 @Module({})
 export class CliModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule, OutboxModule],
     };
   }
 }

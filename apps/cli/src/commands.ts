@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainException } from '@zs/common';
 import { OrgTier, OrgUnitService } from '@zs/org';
 import { ApiClientService, UserService } from '@zs/identity';
+import { OUTBOX_COMMANDS } from './outbox-commands';
 
 export type Args = Record<string, string | boolean | undefined>;
 
@@ -121,6 +122,7 @@ export const COMMANDS: Record<string, Command> = {
       return `Revoked API client ${name}`;
     },
   },
+  ...OUTBOX_COMMANDS,
 };
 
 export function describeError(err: unknown): string {

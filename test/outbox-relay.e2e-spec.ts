@@ -170,7 +170,11 @@ describe('outbox relay', () => {
     const held = new Promise<void>((r) => (holding = r));
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const a = await relay('A', sinkA, async (_event, { manager }) => {
+    // Effects keyed on eventId, written in the delivery's transaction: a double would violate the key.
+    const effect = (event: { eventId: string }, manager: import('typeorm').EntityManager) =>
+      manager.query(`INSERT INTO consumer_effect (event_id) VALUES ($1)`, [event.eventId]);
+    const a = await relay('A', sinkA, async (event, { manager }) => {
+      await effect(event, manager);
       if (backendPid === 0) {
         const [{ pid }] = await manager.query(`SELECT pg_backend_pid() AS pid`);
         backendPid = pid;
@@ -178,7 +182,8 @@ describe('outbox relay', () => {
         await gate;
       }
     });
-    const b = await relay('B', sinkB);
+    const b = await relay('B', sinkB, (event, { manager }) => effect(event, manager));
+    await a.app.get(DataSource).query(`CREATE TABLE consumer_effect (event_id uuid PRIMARY KEY)`);
     await appendEvents(a.app, Array.from({ length: 5 }, () => randomUUID()));
 
     await a.app.get(OutboxRelayService).dispatchPending();
@@ -206,6 +211,10 @@ describe('outbox relay', () => {
     expect((await outboxRows(b.app)).every((r) => r.published)).toBe(true);
     // The event A was handling when it died was delivered again: at least once, never lost.
     expect(sinkB.map((h) => h.id)).toContain(sinkA[0].id);
+    // …and its effect, rolled back with the dead session, exists exactly once per event.
+    expect(await b.app.get(DataSource).query(`SELECT count(DISTINCT event_id)::int AS d, count(*)::int AS n FROM consumer_effect`)).toEqual([
+      { d: 5, n: 5 },
+    ]);
   });
 
   it('prunes only events every consumer is done with, older than the retention', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { OutboxRelayService } from '@zs/outbox';
 import { cli, createTestDatabase, testRedisPrefix, type TestDatabase } from '@zs/testing';
 import { type Handled, type OutboxContext, appendEvents, deliveries, outboxRows, recordingConsumer, startOutboxContext } from './support/outbox-context';
@@ -63,5 +64,18 @@ describe('outbox dead-letter CLI', () => {
     expect((await deliveries(ctx.app, 'recording')).every((d) => d.done)).toBe(true);
     expect((await outboxRows(ctx.app)).every((r) => r.published)).toBe(true);
     expect((await cli(ctx.config, 'outbox:replay')).out).toBe('No dead letters');
+  });
+
+  it('retires a consumer that no longer exists: its open deliveries close and the events are published', async () => {
+    await appendEvents(ctx.app, [randomUUID()]);
+    await ctx.app.get(OutboxRelayService).dispatchPending();
+    await ctx.app.get(OutboxRelayService).deliverPending('log');
+    const last = (await outboxRows(ctx.app)).at(-1)!;
+    expect(last.published).toBe(false);
+    expect((await cli(ctx.config, 'outbox:retire')).code).toBe(2);
+    const retired = await cli(ctx.config, 'outbox:retire', '--consumer', 'recording');
+    expect(retired.out).toBe('Retired outbox consumer recording; closed 1 open delivery');
+    expect((await outboxRows(ctx.app)).at(-1)).toMatchObject({ id: last.id, published: true });
+    expect(await ctx.app.get(DataSource).query(`SELECT name FROM outbox_consumer ORDER BY name`)).toEqual([{ name: 'log' }]);
   });
 });

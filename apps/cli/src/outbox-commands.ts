@@ -42,4 +42,13 @@ export const OUTBOX_COMMANDS: Record<string, Command> = {
       ].join('\n');
     },
   },
+  'outbox:retire': {
+    usage: 'outbox:retire --consumer NAME',
+    async run(app, args) {
+      const consumer = text(args.consumer);
+      if (!consumer) throw new UsageError('--consumer is required');
+      const closed = await app.get(OutboxRelayRepository).retireConsumer(consumer);
+      return `Retired outbox consumer ${consumer}; closed ${closed} open deliver${closed === 1 ? 'y' : 'ies'}`;
+    },
+  },
 };

@@ -183,6 +183,23 @@ export class OutboxRelayRepository {
   }
 
   /**
+   * Retires a consumer that no longer exists in the code: unregisters it and closes its open
+   * deliveries (pending and dead) as done, so its events can be published and pruned. A worker
+   * that still runs it registers it again. Returns the deliveries closed.
+   */
+  retireConsumer(consumer: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM outbox_consumer WHERE name = $1`, [consumer]);
+      const open: { id: string }[] = await tx.query(
+        `SELECT event_id::text AS id FROM outbox_delivery WHERE consumer = $1 AND done_at IS NULL ORDER BY event_id`,
+        [consumer],
+      );
+      await this.markDone(tx, consumer, open.map((r) => r.id));
+      return open.length;
+    });
+  }
+
+  /**
    * Puts dead deliveries back: clears `dead_at`, `attempts` and `next_attempt_at` (the last error
    * stays for reference) of the given outbox ids, or of every dead delivery, of one consumer or all.
    */

@@ -63,6 +63,9 @@ function inputGuardPlugin(): ApolloPlugin {
   };
 }
 
+/** Schema building options shared by the running api and `npm run schema:print`. */
+export const BUILD_SCHEMA_OPTIONS = { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] };
+
 export function graphqlOptions(
   config: AppConfig,
   auth: AuthService,
@@ -72,7 +75,7 @@ export function graphqlOptions(
   const dev = config.nodeEnv === 'development';
   return {
     autoSchemaFile: true,
-    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
+    buildSchemaOptions: BUILD_SCHEMA_OPTIONS,
     sortSchema: true,
     path: '/graphql',
     // Apollo's landing page and Nest's GraphiQL load from public CDNs: both off. The platform serves

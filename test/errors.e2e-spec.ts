@@ -99,8 +99,8 @@ describe('error codes and their shape', () => {
     expect(res.status).toBe(400);
     const [err] = res.body.errors!;
     expect(err.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(err.extensions!.fields).toEqual([{ path: 'variables.t', message: err.message }]);
-    expect(err.message).toMatch(/Variable "\$t" got invalid value "PLANET"/);
+    expect(err.extensions!.fields).toEqual([{ path: 'variables.t', message: expect.stringMatching(/"PLANET" does not exist/) }]);
+    expect(err.message).toMatch(/^variables\.t: /);
   });
 
   it('CONFLICT: a duplicate unit code', async () => {

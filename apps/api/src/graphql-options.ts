@@ -6,15 +6,20 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger } from '@nestjs/common';
 import type { AppConfig } from '@zs/config';
+import { GraphQLError } from 'graphql';
 import {
+  DateTimeScalar,
   type GqlContext,
+  ValidationException,
   aliasLimitRule,
   costLimitError,
   depthLimitRule,
   estimateCost,
   formatGraphQLError,
+  inputStringRule,
   requestIdOf,
   tagTokenLimit,
+  variableProblems,
 } from '@zs/common';
 import type { AuthService } from '@zs/identity';
 
@@ -35,6 +40,32 @@ function costLimitPlugin(maxCost: number): ApolloPlugin {
   };
 }
 
+/**
+ * Every variable of the operation is coerced and its strings checked before any resolver runs, so bad
+ * input is one BAD_USER_INPUT with structured paths; subscriptions are not served over HTTP.
+ */
+function inputGuardPlugin(): ApolloPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, operation, request }) {
+          if (!operation) return;
+          const refuse = (e: ValidationException) =>
+            new GraphQLError(e.message, { originalError: e, extensions: { http: { status: 400 } } });
+          if (operation.operation === 'subscription') {
+            throw refuse(ValidationException.field('operation', 'subscription operations are not served over HTTP'));
+          }
+          const problems = variableProblems(schema, operation, request.variables ?? {});
+          if (problems.length) throw refuse(new ValidationException(problems));
+        },
+      };
+    },
+  };
+}
+
+/** Schema building options shared by the running api and `npm run schema:print`. */
+export const BUILD_SCHEMA_OPTIONS = { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] };
+
 export function graphqlOptions(
   config: AppConfig,
   auth: AuthService,
@@ -44,6 +75,7 @@ export function graphqlOptions(
   const dev = config.nodeEnv === 'development';
   return {
     autoSchemaFile: true,
+    buildSchemaOptions: BUILD_SCHEMA_OPTIONS,
     sortSchema: true,
     path: '/graphql',
     // Apollo's landing page and Nest's GraphiQL load from public CDNs: both off. The platform serves
@@ -52,16 +84,21 @@ export function graphqlOptions(
     graphiql: false,
     introspection: config.graphqlIde || config.nodeEnv !== 'production',
     csrfPrevention: true,
+    // "Did you mean …" suggestions name fields, arguments and types: schema details production hides.
+    hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     includeStacktraceInErrorResponses: dev,
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases)],
+    validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), inputStringRule],
     plugins: [
       ApolloServerPluginLandingPageDisabled() as ApolloPlugin,
       // We send no cache hints; the default cache-control plugin would wrap every field resolver for nothing.
       ApolloServerPluginCacheControlDisabled() as ApolloPlugin,
-      costLimitPlugin(config.limits.maxCost), ...extraPlugins],
+      inputGuardPlugin(),
+      costLimitPlugin(config.limits.maxCost),
+      ...extraPlugins,
+    ],
     formatError: (formatted, error) =>
-      formatGraphQLError(tagTokenLimit(formatted), error, {
+      formatGraphQLError(tagTokenLimit(formatted, error, config.limits.maxTokens), error, {
         exposeInternals: dev,
         onInternalError: (e) => logger.error(e instanceof Error ? e : String(e)),
       }),

@@ -3,12 +3,14 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@zs/config';
 import { MIGRATIONS } from './migrations';
 import { serialPgliteDriver } from './pglite-serial-driver';
+import { type SqlLogLevel, TypeOrmJsonLogger } from './typeorm-json-logger';
 
 /**
  * One place decides how the platform reaches PostgreSQL: a real server when DATABASE_URL is set,
  * otherwise the embedded PGlite (real Postgres compiled to WASM) under DATA_DIR for zero-setup use.
  */
 export function dataSourceOptions(config: AppConfig, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  const levels: SqlLogLevel[] = config.logLevel === 'debug' ? ['query', 'error'] : config.nodeEnv === 'test' ? [] : ['error'];
   const common = {
     type: 'postgres' as const,
     synchronize: false,
@@ -16,7 +18,8 @@ export function dataSourceOptions(config: AppConfig, extra: Partial<DataSourceOp
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     // Failed statements surface as typed errors; tests provoke many on purpose, so keep them quiet there.
-    logging: config.logLevel === 'debug' ? (['query', 'error'] as const) : config.nodeEnv === 'test' ? false : (['error'] as const),
+    logging: levels.length > 0,
+    logger: new TypeOrmJsonLogger(levels),
   };
   if (config.databaseUrl) {
     return {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '@zs/common';
+import type { Actor, SortKeyType } from '@zs/common';
 import { type LeadAccess, leadAccess } from './lead-visibility';
 import { SqlParams } from './sql';
 import type { FieldChange, LeadEntity, VisibleLead } from './lead.entity';
@@ -60,13 +60,18 @@ function selectList(detail: string | null): string {
     .join(', ');
 }
 
-const ORDER_EXPR: Record<LeadOrderField, { expr: string; cast: string }> = {
+const ORDER_EXPR: Record<LeadOrderField, { expr: string; cast: SortKeyType }> = {
   [LeadOrderField.CREATED_AT]: { expr: 'l.created_at', cast: 'timestamptz' },
   [LeadOrderField.UPDATED_AT]: { expr: 'l.updated_at', cast: 'timestamptz' },
   // Nulls sort as the smallest value so keyset comparisons stay total.
   [LeadOrderField.INVESTMENT_AMOUNT]: { expr: 'COALESCE(l.investment_amount, -1)', cast: 'numeric' },
   [LeadOrderField.EXPECTED_LANDING_DATE]: { expr: `COALESCE(l.expected_landing_date, DATE '1900-01-01')`, cast: 'date' },
 };
+
+/** The SQL type of a page order's sort key, so cursors can be checked before they reach SQL. */
+export function sortKeyTypeOf(field: LeadOrderField): SortKeyType {
+  return ORDER_EXPR[field].cast;
+}
 
 export interface LeadPageQuery {
   filter: LeadFilter;

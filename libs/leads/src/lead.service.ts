@@ -24,7 +24,7 @@ import { DomainEventType, OutboxService } from '@zs/outbox';
 import { FUNNEL, LeadStage, classifyTransition } from './domain/lead-stage';
 import { type FieldChange, type LeadEntity, SharingScope, type VisibleLead, AssignmentVia } from './lead.entity';
 import { LeadInputValidator, type LeadFields } from './lead-input.validator';
-import { LeadRepository } from './lead.repository';
+import { LeadRepository, sortKeyTypeOf } from './lead.repository';
 import { ConflictService } from './conflicts/conflict.service';
 import {
   type CreateLeadInput,
@@ -103,10 +103,11 @@ export class LeadService {
       if (!isUuid(id)) errors.add(`filter.ownerUnitIds.${i}`, 'is not a valid id');
     }
     errors.throwIfAny();
-    const cursor = keysetCursor(after);
+    const orderField = orderBy?.field ?? LeadOrderField.CREATED_AT;
+    const cursor = keysetCursor(after, sortKeyTypeOf(orderField));
     const { rows, total } = await this.leads.page(actor, {
       filter: f,
-      orderField: orderBy?.field ?? LeadOrderField.CREATED_AT,
+      orderField,
       direction: orderBy?.direction ?? OrderDirection.DESC,
       limit,
       after: cursor,

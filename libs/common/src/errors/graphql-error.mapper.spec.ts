@@ -9,7 +9,7 @@ import {
   ValidationException,
 } from './domain.exception';
 import { ErrorCode } from './error-code';
-import { domainExtensions, formatGraphQLError, httpStatusOf, variableErrorPath } from './graphql-error.mapper';
+import { domainExtensions, formatGraphQLError, httpStatusOf } from './graphql-error.mapper';
 
 const prod = { exposeInternals: false };
 const wrap = (original: Error) => new GraphQLError(original.message, { originalError: original, path: ['f'] });
@@ -67,26 +67,12 @@ describe('formatGraphQLError', () => {
     ).toEqual({ message: v.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
 
-  it('gives graphql-js variable errors the BAD_USER_INPUT fields shape', () => {
-    const message = 'Variable "$input" got invalid value "X" at "input.tier"; Value "X" does not exist in "OrgTier" enum.';
+  it('gives graphql-js BAD_USER_INPUT errors the fields shape, at their response path', () => {
+    const message = 'Int cannot represent non-integer value: "x"';
     const e = new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-    expect(formatGraphQLError({ message, extensions: { code: 'BAD_USER_INPUT' } }, e, prod).extensions).toEqual({
+    expect(formatGraphQLError({ message, path: ['leads', 'first'], extensions: { code: 'BAD_USER_INPUT' } }, e, prod).extensions).toEqual({
       code: 'BAD_USER_INPUT',
-      fields: [{ path: 'variables.input.tier', message }],
+      fields: [{ path: 'leads.first', message }],
     });
-  });
-});
-
-describe('variableErrorPath', () => {
-  it('names the variable, the nested field, or the missing field', () => {
-    expect(variableErrorPath('Variable "$t" got invalid value "Q"; Value "Q" does not exist in "T" enum.')).toBe('variables.t');
-    expect(variableErrorPath('Variable "$i" got invalid value "no" at "i.sub[0].x"; Int cannot represent non-integer value: "no"')).toBe(
-      'variables.i.sub.0.x',
-    );
-    expect(variableErrorPath('Variable "$i" got invalid value { tier: "A" }; Field "code" of required type "String!" was not provided.')).toBe(
-      'variables.i.code',
-    );
-    expect(variableErrorPath('Variable "$t" of required type "T!" was not provided.')).toBe('variables.t');
-    expect(variableErrorPath('Something else')).toBeUndefined();
   });
 });

@@ -69,26 +69,12 @@ function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedEr
 }
 
 /**
- * The input path a graphql-js variable error is about, e.g. `variables.input.tier` for
- * `Variable "$input" got invalid value "X" at "input.tier"; …` or `variables.input.code` for
- * `…; Field "code" of required type "String!" was not provided.`
- */
-export function variableErrorPath(message: string): string | undefined {
-  const variable = /^Variable "\$([^"]+)"/.exec(message);
-  if (!variable) return undefined;
-  let path = / at "([^"]+)";/.exec(message)?.[1] ?? variable[1];
-  const missing = /; Field "([^"]+)" of required type "[^"]+" was not provided\.$/.exec(message);
-  if (missing) path += `.${missing[1]}`;
-  return `variables.${path.replace(/\[(\d+)\]/g, '.$1')}`;
-}
-
-/**
- * graphql-js reports a bad variable (wrong type, missing non-null field) as BAD_USER_INPUT without
- * `fields`; give it the same shape as our own input errors.
+ * graphql-js reports bad values it coerces itself as BAD_USER_INPUT without `fields`; variables are
+ * coerced earlier by the input guard (structured paths), so what remains is about a response path.
  */
 function withFields(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (Array.isArray(formatted.extensions?.fields)) return formatted;
-  const path = variableErrorPath(formatted.message) ?? formatted.path?.join('.') ?? '';
+  const path = formatted.path?.join('.') ?? '';
   return { ...formatted, extensions: { ...formatted.extensions, fields: [{ path, message: formatted.message }] } };
 }
 

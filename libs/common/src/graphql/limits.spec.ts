@@ -1,4 +1,4 @@
-import { buildSchema, parse, specifiedRules, validate, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, buildSchema, parse, specifiedRules, validate, type OperationDefinitionNode } from 'graphql';
 import {
   DEFAULT_LIST,
   DEFAULT_PAGE,
@@ -136,17 +136,22 @@ describe('depth and alias rules', () => {
 });
 
 describe('tagTokenLimit', () => {
-  it('tags the parser token-limit error and leaves other errors alone', () => {
-    let message = '';
+  const parseError = (doc: string, maxTokens: number): GraphQLError => {
     try {
-      parse('{ a b c d e }', { maxTokens: 3 });
+      parse(doc, { maxTokens });
     } catch (e) {
-      message = (e as Error).message;
+      return new GraphQLError((e as GraphQLError).message, { source: (e as GraphQLError).source });
     }
-    const tagged = tagTokenLimit({ message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    throw new Error('expected a parse error');
+  };
+
+  it('tags the parser token-limit error and leaves other errors alone', () => {
+    const over = parseError('{ a b c d e }', 3);
+    const tagged = tagTokenLimit({ message: over.message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }, over, 3);
     expect(tagged.extensions).toEqual({ code: 'GRAPHQL_PARSE_FAILED', limit: 'tokens', maxTokens: 3 });
     expect(tagged.message).toBe('Document has more than 3 tokens, the limit; parsing aborted');
-    const other = { message: 'Syntax Error: Unexpected Name', extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
-    expect(tagTokenLimit(other)).toBe(other);
+    const syntax = parseError('{ a } }', 100);
+    const other = { message: syntax.message, extensions: { code: 'GRAPHQL_PARSE_FAILED' } };
+    expect(tagTokenLimit(other, syntax, 100)).toBe(other);
   });
 });

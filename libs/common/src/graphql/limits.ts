@@ -1,6 +1,9 @@
 import {
   GraphQLError,
   Kind,
+  Lexer,
+  Source,
+  TokenKind,
   getNamedType,
   getNullableType,
   isCompositeType,
@@ -233,16 +236,27 @@ export function costLimitError(cost: number, maxCost: number): GraphQLError {
   return limitError('cost', `Query cost ${cost} exceeds the limit of ${maxCost}`, { cost, maxCost });
 }
 
-const TOKEN_LIMIT = /contains more th[ae]t? (\d+) tokens/;
+/** Whether a document has more than `max` tokens (stops counting there; lexing errors end the count). */
+export function exceedsTokens(body: string, max: number): boolean {
+  const lexer = new Lexer(new Source(body));
+  let n = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) if (++n > max) return true;
+  } catch {
+    // a syntax error before the limit: the parser's own message stands
+  }
+  return false;
+}
 
 /**
  * graphql-js enforces `maxTokens` while parsing and reports it as a plain syntax error; this tags
- * that error like the other limits (`extensions.limit: 'tokens'`).
+ * that error like the other limits (`extensions.limit: 'tokens'`). Told apart by counting the
+ * document's tokens again, never by the wording of graphql-js messages.
  */
-export function tagTokenLimit(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const m = TOKEN_LIMIT.exec(formatted.message);
-  if (formatted.extensions?.code !== 'GRAPHQL_PARSE_FAILED' || !m) return formatted;
-  const maxTokens = Number(m[1]);
+export function tagTokenLimit(formatted: GraphQLFormattedError, error: unknown, maxTokens: number): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'GRAPHQL_PARSE_FAILED' || !(error instanceof GraphQLError)) return formatted;
+  const body = error.source?.body;
+  if (body === undefined || !exceedsTokens(body, maxTokens)) return formatted;
   return {
     ...formatted,
     message: `Document has more than ${maxTokens} tokens, the limit; parsing aborted`,

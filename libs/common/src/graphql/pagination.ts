@@ -102,11 +102,33 @@ export function toConnection<T>(
   };
 }
 
-/** Decodes a `[sortKey, id]` keyset cursor of our own making, or reports it under `after`. */
-export function keysetCursor(after: string | null | undefined): [string, string] | null {
+/** The SQL type a keyset cursor's sort key is compared as. */
+export type SortKeyType = 'timestamptz' | 'numeric' | 'date';
+
+// The text forms PostgreSQL itself gives these types (`expr::text`), which is what our cursors carry.
+const SORT_KEY_FORMAT: Record<SortKeyType, RegExp> = {
+  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/,
+  numeric: /^-?\d{1,20}(\.\d{1,20})?$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+};
+
+function validSortKey(key: string, type: SortKeyType): boolean {
+  if (!SORT_KEY_FORMAT[type].test(key)) return false;
+  if (type === 'numeric') return true;
+  const [y, m, d] = key.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(2000, m - 1, d));
+  // Every date field in range (PostgreSQL would refuse month 13 or day 32 with an error of its own).
+  return y >= 1 && m >= 1 && m <= 12 && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
+/**
+ * Decodes a `[sortKey, id]` keyset cursor of our own making, or reports it under `after`. The sort key
+ * is checked against its SQL type here, so a tampered cursor never reaches the database as a cast error.
+ */
+export function keysetCursor(after: string | null | undefined, type: SortKeyType = 'timestamptz'): [string, string] | null {
   if (!after) return null;
   const v = decodeCursor(after);
-  if (v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string' || !isUuid(v[1])) {
+  if (v.length !== 2 || typeof v[0] !== 'string' || typeof v[1] !== 'string' || !isUuid(v[1]) || !validSortKey(v[0], type)) {
     throw ValidationException.field('after', 'is not a valid cursor');
   }
   return [v[0], v[1]];

@@ -4,6 +4,33 @@ import { currentRequestId } from './request-context';
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type JsonLogLevel = keyof typeof LEVELS;
 
+interface PgErrorFields {
+  code?: unknown;
+  severity?: unknown;
+  constraint?: unknown;
+  table?: unknown;
+  column?: unknown;
+  driverError?: unknown;
+}
+
+/**
+ * A PostgreSQL error's message may quote the offending value (`invalid input syntax for type
+ * integer: "<value>"`), and values are never logged: keep the SQLSTATE and the names only.
+ */
+export function databaseErrorEntry(e: Error): Record<string, unknown> | null {
+  const pg = ((e as PgErrorFields).driverError ?? e) as PgErrorFields;
+  if (typeof pg.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pg.code) || pg.severity === undefined) return null;
+  return {
+    msg: `PostgreSQL error ${pg.code}`,
+    pgCode: pg.code,
+    constraint: pg.constraint,
+    table: pg.table,
+    column: pg.column,
+    // The first line of a stack repeats the message.
+    stack: e.stack?.split('\n').slice(1).join('\n'),
+  };
+}
+
 /** One JSON object per line on stdout, carrying the request id of the request being served. */
 export class JsonLogger implements LoggerService {
   constructor(
@@ -24,15 +51,19 @@ export class JsonLogger implements LoggerService {
       requestId: currentRequestId(),
     };
     if (message instanceof Error) {
-      entry.msg = message.message;
-      entry.stack = message.stack;
+      const db = databaseErrorEntry(message);
+      if (db) Object.assign(entry, db);
+      else {
+        entry.msg = message.message;
+        entry.stack = message.stack;
+      }
     } else if (typeof message === 'object' && message !== null) {
       Object.assign(entry, message);
     } else {
       entry.msg = String(message);
     }
     const extra = rest.filter((r) => r !== undefined);
-    if (extra.length > 0) entry.detail = extra.map((r) => (r instanceof Error ? r.stack : r));
+    if (extra.length > 0) entry.detail = extra.map((r) => (r instanceof Error ? (databaseErrorEntry(r) ?? r.stack) : r));
     this.write(JSON.stringify(entry));
   }
 

@@ -230,7 +230,12 @@ Everything (PostgreSQL, both servers, autocannon) shares the same cores, and a l
 means other work was competing during the run: absolute req/s then drop sharply; compare the ratio, and re-run on
 an idle machine for absolute figures.
 `;
-  fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), md);
+  // Replace only this run's section; the other sections of the file (generator, scale runs) stay.
+  const file = path.join(ROOT, 'docs', 'benchmarks.md');
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const start = old.indexOf('## GraphQL: the 100-lead page');
+  const rest = start < 0 ? '' : old.slice(start).split(/\n(?=## )/).slice(1).join('\n');
+  fs.writeFileSync(file, rest ? `${md}\n${rest}` : md);
 }
 
 async function main() {

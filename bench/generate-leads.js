@@ -340,7 +340,7 @@ async function generateLeads(client, { count, seed = 1, batchSize = 5000, years 
     await client.query('ROLLBACK').catch(() => {});
     throw e;
   }
-  for (const t of ['lead', 'lead_assignment', 'lead_referral', 'lead_history', 'lead_activity']) await client.query(`ANALYZE ${t}`);
+  for (const t of ['org_unit', 'lead', 'lead_assignment', 'lead_referral', 'lead_history', 'lead_activity']) await client.query(`ANALYZE ${t}`);
   return { ...totals, ms: Date.now() - started };
 }
 

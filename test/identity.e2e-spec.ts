@@ -119,7 +119,7 @@ describe('identity: users, tokens and API keys', () => {
       }
     });
 
-    it('enforces the per-key rate limit with RATE_LIMITED and retryAfterSeconds', async () => {
+    it('enforces the per-key rate limit: HTTP 429, Retry-After, RATE_LIMITED with retryAfterSeconds', async () => {
       const { client, key: limited } = await t.app.get(ApiClientService).create({
         name: 'tiny-partner',
         unitCode: '610113',
@@ -132,7 +132,10 @@ describe('identity: users, tokens and API keys', () => {
         expect(ok.body.errors).toBeUndefined();
       }
       const over = await t.gql(ME, {}, { apiKey: limited });
-      expect(over.body.data).toBeNull();
+      // The whole request is refused: HTTP 429 with Retry-After, no data at all.
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBe(over.body.errors![0].extensions!.retryAfterSeconds);
+      expect(over.body.data).toBeUndefined();
       expect(over.body.errors![0].message).toBe('API key rate limit exceeded');
       const ext = over.body.errors![0].extensions!;
       expect(ext.code).toBe('RATE_LIMITED');

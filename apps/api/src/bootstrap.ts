@@ -20,6 +20,16 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     bodyParser: false,
   });
   app.use(requestIdMiddleware);
+  if (config.corsOrigins.length > 0) {
+    // Browsers send the preflight; Apollo's CSRF prevention still refuses simple (form-like) requests.
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'accept-language', 'apollo-require-preflight', 'x-request-id'],
+      exposedHeaders: ['retry-after', 'x-request-id'],
+      maxAge: 600,
+    });
+  }
   app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
   // Over-size or malformed bodies: a JSON GraphQL error (413/400), not Express's HTML page.
   app.use(bodyParserErrorHandler(config.limits.maxBodyBytes));

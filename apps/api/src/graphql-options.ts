@@ -7,9 +7,11 @@ import type { Request, Response } from 'express';
 import type { Logger } from '@nestjs/common';
 import type { AppConfig } from '@zs/config';
 import { GraphQLError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
 import {
   DateTimeScalar,
   type GqlContext,
+  RateLimitedException,
   ValidationException,
   aliasLimitRule,
   costLimitError,
@@ -66,13 +68,38 @@ function inputGuardPlugin(): ApolloPlugin {
 /** Schema building options shared by the running api and `npm run schema:print`. */
 export const BUILD_SCHEMA_OPTIONS = { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] };
 
+/**
+ * A caller whose credentials are rate limited (API-key per-minute limit) is refused as a whole
+ * request: HTTP 429 with Retry-After, as the GraphQL-over-HTTP convention allows, before any resolver
+ * runs. Refusals of one field (a login that is throttled) stay GraphQL errors in a 200 response.
+ */
+function rateLimitPlugin(): ApolloPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue }) {
+          const error = (contextValue as GqlContext).authError;
+          if (!(error instanceof RateLimitedException)) return;
+          const retryAfter = Math.max(1, Math.ceil(Number(error.details.retryAfterSeconds) || 1));
+          throw new GraphQLError(error.message, {
+            originalError: error,
+            extensions: { http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } },
+          });
+        },
+      };
+    },
+  };
+}
+
 export function graphqlOptions(
   config: AppConfig,
   auth: AuthService,
   logger: Logger,
   extraPlugins: ApolloPlugin[] = [],
 ): ApolloDriverConfig {
-  const dev = config.nodeEnv === 'development';
+  // `npm start` runs in development mode and is what small installations use: its errors look like
+  // production's; internals (messages, stack traces) only when an operator asks with LOG_LEVEL=debug.
+  const dev = config.nodeEnv !== 'production' && config.logLevel === 'debug';
   return {
     autoSchemaFile: true,
     buildSchemaOptions: BUILD_SCHEMA_OPTIONS,
@@ -93,6 +120,7 @@ export function graphqlOptions(
       ApolloServerPluginLandingPageDisabled() as ApolloPlugin,
       // We send no cache hints; the default cache-control plugin would wrap every field resolver for nothing.
       ApolloServerPluginCacheControlDisabled() as ApolloPlugin,
+      rateLimitPlugin(),
       inputGuardPlugin(),
       costLimitPlugin(config.limits.maxCost),
       ...extraPlugins,

@@ -14,6 +14,8 @@ export interface AppConfig {
   jwtSecret: string;
   jwtTtlSeconds: number;
   graphqlIde: boolean;
+  /** Browser origins allowed to call the API cross-origin (CORS); empty: none, `['*']`: any. */
+  corsOrigins: string[];
   dataDir: string;
   limits: GraphqlLimits;
   login: LoginLimits;
@@ -164,6 +166,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const graphqlIde = bool('GRAPHQL_IDE', nodeEnv !== 'production');
   const dataDir = str('DATA_DIR') ?? '.data';
+  const corsOrigins = (str('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+  for (const o of corsOrigins) {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) {
+      problems.push(`CORS_ORIGINS must be a comma-separated list of origins such as https://console.example.gov.cn, or * (got "${o}")`);
+    }
+  }
 
   const limits: GraphqlLimits = {
     maxDepth: int('GRAPHQL_MAX_DEPTH', 12, 2, 50),
@@ -216,6 +227,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     jwtTtlSeconds,
     graphqlIde,
+    corsOrigins,
     dataDir,
     limits,
     login,

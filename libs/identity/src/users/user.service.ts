@@ -18,7 +18,6 @@ import { PasswordHasher } from '../auth/password-hasher';
 import { LoginThrottle } from '../auth/login-throttle';
 import {
   type IdentityActor,
-  type UnitRef,
   requireMayGrant,
   requireMayManage,
   requireUserAdmin,

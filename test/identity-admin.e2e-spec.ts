@@ -150,11 +150,12 @@ describe('login abuse: canonical usernames and per-address limits', () => {
 
   it('once locked, no other spelling of the username (İ, fullwidth, case) gets in or gets fresh guesses', async () => {
     for (let i = 0; i < 3; i++) expect(code(await t.gql(LOGIN, { u: 'admin', p: 'wrong-password-1' }))).toBe('UNAUTHENTICATED');
-    for (const u of ['admin', 'ADMIN', ' Admin ', 'ａｄｍｉｎ']) {
+    // Dotless ı folds (via I) onto the same key, so it shares the lock too.
+    for (const u of ['admin', 'ADMIN', ' Admin ', 'ａｄｍｉｎ', 'adm\u0131n']) {
       expect(code(await t.gql(LOGIN, { u, p: TEST_PASSWORD }))).toBe('RATE_LIMITED');
     }
     // Spellings PostgreSQL's lower() used to fold onto "admin" are no username at all now.
-    for (const u of ['adm\u0130n', 'ADM\u0130N', 'adm\u0131n']) {
+    for (const u of ['adm\u0130n', 'ADM\u0130N']) {
       const res = await t.gql(LOGIN, { u, p: TEST_PASSWORD });
       expect(res.body.data).toBeNull();
       expect(code(res)).toBe('UNAUTHENTICATED');

@@ -54,7 +54,7 @@ describe('identity admin through GraphQL: role rules', () => {
   it('the username policy and canonical uniqueness hold, with field paths', async () => {
     const bad = await t.gql(CREATE, { i: { username: 'adm\u0130n', password: 'short', role: 'VIEWER', unitCode: '610113' } }, { token: tok.yanta });
     expect(code(bad)).toBe('BAD_USER_INPUT');
-    expect(bad.body.errors![0].extensions!.fields.map((f: { path: string }) => f.path)).toEqual(['input.username', 'input.password']);
+    expect(bad.body.errors![0].extensions!.fields!.map((f: { path: string }) => f.path)).toEqual(['input.username', 'input.password']);
     const dup = await t.gql(CREATE, { i: { username: 'NEW.zone', password: TEST_PASSWORD, role: 'VIEWER', unitCode: '610113' } }, { token: tok.yanta });
     expect(code(dup)).toBe('CONFLICT');
     const full = await t.gql(CREATE, { i: { username: 'ｎｅｗ.ｚｏｎｅ', password: TEST_PASSWORD, role: 'VIEWER', unitCode: '610113' } }, { token: tok.yanta });
@@ -89,7 +89,7 @@ describe('identity admin through GraphQL: role rules', () => {
     const name = await t.gql(UPDATE, { id: me, i: { displayName: '雁塔 经理' } }, { token: tok.mgr });
     expect(name.body.data!.updateUser.displayName).toBe('雁塔 经理');
     const nul = await t.gql(UPDATE, { id: me, i: { displayName: 'a\u0000b' } }, { token: tok.mgr });
-    expect(nul.body.errors![0].extensions!.fields[0].path).toBe('input.displayName');
+    expect(nul.body.errors![0].extensions!.fields![0].path).toBe('input.displayName');
   });
 
   it('ADMIN changes role and unit; deactivation and reset revoke tokens', async () => {

@@ -24,13 +24,10 @@ export class UsernameCanonical1764420000000 implements MigrationInterface {
     if (clashes.length > 0) {
       throw new Error(`Usernames that differ only in case or compatibility form; rename one of each: ${clashes.join(', ')}`);
     }
-    for (let i = 0; i < rows.length; i += 1000) {
-      const slice = rows.slice(i, i + 1000);
-      await q.query(
-        `UPDATE app_user u SET username_canonical = v.c
-           FROM unnest($1::uuid[], $2::text[]) AS v(id, c) WHERE u.id = v.id`,
-        [slice.map((r) => r.id), canonical.slice(i, i + 1000)],
-      );
+    // Row by row with scalar parameters: user tables are small, and array parameters are what
+    // PGlite's first run mis-parses (see issue 6).
+    for (const [i, r] of rows.entries()) {
+      await q.query(`UPDATE app_user SET username_canonical = $1 WHERE id = $2`, [canonical[i], r.id]);
     }
     await q.query(`ALTER TABLE app_user ALTER COLUMN username_canonical SET NOT NULL`);
     await q.query(`DROP INDEX app_user_username_key`);

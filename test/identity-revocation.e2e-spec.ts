@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { UserService } from '@zs/identity';
+import { LoginThrottle, UserService } from '@zs/identity';
 import { apiKey, cli, seedXian, startTestApp, testRedisUrl, TEST_PASSWORD, type GqlResponse, type TestApp } from '@zs/testing';
 
 const ME = `{ me { __typename ... on User { username } ... on ApiClient { name } } }`;
@@ -14,7 +14,7 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 describe('identity: revocable tokens and reusable API key names', () => {
   let t: TestApp;
   let redis: Redis;
-  const failures = (u: string) => redis.get(`${t.config.redisPrefix}:login-failures:${u}`);
+  const failures = (u: string) => redis.get(t.app.get(LoginThrottle).userKey(u));
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -127,10 +127,10 @@ describe('identity: revocable tokens and reusable API key names', () => {
 
     it('locks like login after LOGIN_MAX_FAILURES wrong current passwords', async () => {
       const token = await login('changer', NEW_PASSWORD);
-      await redis.set(`${t.config.redisPrefix}:login-failures:changer`, String(t.config.login.maxFailures), 'EX', 60);
+      await redis.set(t.app.get(LoginThrottle).userKey('changer'), String(t.config.login.maxFailures), 'EX', 60);
       const locked = errorOf(await t.gql(CHANGE, { c: NEW_PASSWORD, n: 'yet-another-password' }, { token }));
       expect(locked.extensions!.code).toBe('RATE_LIMITED');
-      await redis.del(`${t.config.redisPrefix}:login-failures:changer`);
+      await redis.del(t.app.get(LoginThrottle).userKey('changer'));
       await works(token, 'changer');
     });
 

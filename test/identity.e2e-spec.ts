@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ApiClientService, JwtService, UserService } from '@zs/identity';
+import { ApiClientService, JwtService, LoginThrottle, UserService } from '@zs/identity';
 import { cli, seedXian, startTestApp, testRedisUrl, userToken, TEST_PASSWORD, type TestApp } from '@zs/testing';
 
 const ME = `{ me { __typename ... on User { username role unit { code } } ... on ApiClient { name scopes rateLimitPerMinute unit { code } } } }`;
@@ -277,7 +277,7 @@ describe('identity: users, tokens and API keys', () => {
 describe('login throttling and token lifetime', () => {
   let t: TestApp;
   let redis: Redis;
-  const key = (u: string) => `${t.config.redisPrefix}:login-failures:${u}`;
+  const key = (u: string) => t.app.get(LoginThrottle).userKey(u);
 
   beforeAll(async () => {
     t = await startTestApp({ LOGIN_SLOW_AFTER: '2', LOGIN_MAX_FAILURES: '4', JWT_TTL: '1' });

@@ -1,5 +1,6 @@
 import { getIntrospectionQuery } from 'graphql';
 import { Redis } from 'ioredis';
+import { LoginThrottle } from '@zs/identity';
 import { seedXian, startTestApp, testRedisUrl, type TestApp } from '@zs/testing';
 
 /**
@@ -11,7 +12,7 @@ import { seedXian, startTestApp, testRedisUrl, type TestApp } from '@zs/testing'
 describe('GraphQL abuse limits', () => {
   let t: TestApp;
   let redis: Redis;
-  const failureKey = (u: string) => `${t.config.redisPrefix}:login-failures:${u}`;
+  const failureKey = (u: string) => t.app.get(LoginThrottle).userKey(u);
   const login = (u: string) => `login(username: "${u}", password: "wrong-password-123")`;
 
   beforeAll(async () => {

@@ -41,6 +41,12 @@ export interface LoginLimits {
   /** Failures after which attempts are refused until the window passes. */
   maxFailures: number;
   windowSeconds: number;
+  /** Failed logins from one client address (IPv6: its /64) in the window before it gets RATE_LIMITED. */
+  maxFailuresPerAddress: number;
+  /** Failed logins across all clients per minute before every attempt gets RATE_LIMITED. */
+  maxFailuresGlobalPerMinute: number;
+  /** Password hashes (argon2id) computed at once by one process; more attempts fail fast. */
+  maxConcurrentHashes: number;
 }
 
 export interface GraphqlLimits {
@@ -188,6 +194,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     slowAfter: int('LOGIN_SLOW_AFTER', 3, 1, 100),
     maxFailures: int('LOGIN_MAX_FAILURES', 10, 1, 1000),
     windowSeconds: 900,
+    maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 100000),
+    maxFailuresGlobalPerMinute: int('LOGIN_MAX_FAILURES_GLOBAL', 600, 1, 1000000),
+    maxConcurrentHashes: int('LOGIN_MAX_CONCURRENT_HASHES', 8, 1, 256),
   };
   const windowRaw = str('LOGIN_WINDOW');
   if (windowRaw !== undefined) {

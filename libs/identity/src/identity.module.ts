@@ -13,6 +13,9 @@ import { LoginThrottle } from './auth/login-throttle';
 import { ApiRateLimiter } from './auth/api-rate-limiter';
 import { AuthService } from './auth/auth.service';
 import { ApiClientUnitResolver, AuthResolver, UserUnitResolver } from './auth/auth.resolver';
+import { RedisAvailability } from './auth/redis-availability';
+import { UserAdminResolver } from './users/user.resolver';
+import { ApiKeyAdminResolver } from './api-clients/api-client.resolver';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, ApiClientEntity]), OrgUnitModule],
@@ -25,11 +28,14 @@ import { ApiClientUnitResolver, AuthResolver, UserUnitResolver } from './auth/au
     JwtService,
     LoginThrottle,
     ApiRateLimiter,
+    RedisAvailability,
     AuthService,
+    UserAdminResolver,
+    ApiKeyAdminResolver,
     AuthResolver,
     UserUnitResolver,
     ApiClientUnitResolver,
   ],
-  exports: [UserService, UserRepository, ApiClientService, AuthService, JwtService],
+  exports: [UserService, UserRepository, ApiClientService, AuthService, JwtService, LoginThrottle],
 })
 export class IdentityModule {}

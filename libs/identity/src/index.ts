@@ -8,3 +8,7 @@ export * from './api-clients/api-client.model';
 export * from './api-clients/api-client.service';
 export * from './auth/auth.service';
 export * from './auth/jwt.service';
+export * from './users/username';
+export * from './auth/login-throttle';
+export * from './auth/redis-availability';
+export * from './identity-access';

@@ -63,6 +63,13 @@ export class RateLimitedException extends DomainException {
   }
 }
 
+/** A dependency the operation needs (e.g. Redis for logins and API keys) is down; retrying later may work. */
+export class ServiceUnavailableException extends DomainException {
+  constructor(message = 'Service temporarily unavailable; try again shortly') {
+    super(ErrorCode.ServiceUnavailable, message);
+  }
+}
+
 /** Collects field errors so a caller sees every problem of an input at once. */
 export class FieldErrors {
   private readonly errors: FieldError[] = [];

@@ -6,5 +6,6 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   Conflict = 'CONFLICT',
   RateLimited = 'RATE_LIMITED',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_SERVER_ERROR',
 }

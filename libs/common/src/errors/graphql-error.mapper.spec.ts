@@ -5,6 +5,7 @@ import {
   ForbiddenException,
   NotFoundException,
   RateLimitedException,
+  ServiceUnavailableException,
   UnauthenticatedException,
   ValidationException,
 } from './domain.exception';
@@ -23,6 +24,7 @@ describe('formatGraphQLError', () => {
       [ValidationException.field('input.name', 'too long'), { code: 'BAD_USER_INPUT', fields: [{ path: 'input.name', message: 'too long' }] }],
       [new ConflictException('dup', { constraint: 'x' }), { code: 'CONFLICT', constraint: 'x' }],
       [new RateLimitedException('slow down', 12), { code: 'RATE_LIMITED', retryAfterSeconds: 12 }],
+      [new ServiceUnavailableException(), { code: 'SERVICE_UNAVAILABLE' }],
       [new DomainException(ErrorCode.Internal, 'boom'), { code: 'INTERNAL_SERVER_ERROR' }],
     ];
     for (const [e, extensions] of cases) {

@@ -9,6 +9,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadUserInput]: 400,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.RateLimited]: 429,
+  [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.Internal]: 500,
 };
 
@@ -28,6 +29,7 @@ export function domainExtensions(e: DomainException): Record<string, unknown> {
     case ErrorCode.Unauthenticated:
     case ErrorCode.Forbidden:
     case ErrorCode.NotFound:
+    case ErrorCode.ServiceUnavailable:
     case ErrorCode.Internal:
       return { code: e.code };
     default: {
@@ -55,6 +57,7 @@ const PASSTHROUGH_CODES = new Set<string>([
   ErrorCode.NotFound,
   ErrorCode.Conflict,
   ErrorCode.RateLimited,
+  ErrorCode.ServiceUnavailable,
 ]);
 
 export interface FormatOptions {

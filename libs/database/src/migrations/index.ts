@@ -4,6 +4,7 @@ import { Leads1764300002000 } from './1764300002000-leads';
 import { UserTokenVersion1764300005000 } from './1764300005000-user-token-version';
 import { ApiClientNameActive1764300005100 } from './1764300005100-api-client-name-active';
 import { OutboxAttempts1764300006000 } from './1764300006000-outbox-attempts';
+import { UsernameCanonical1764420000000 } from './1764420000000-username-canonical';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   UserTokenVersion1764300005000,
   ApiClientNameActive1764300005100,
   OutboxAttempts1764300006000,
+  UsernameCanonical1764420000000,
   OutboxDeliveries1764470000000,
 ];

@@ -4,6 +4,7 @@ import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
 import { UserModel } from '../users/user.model';
 import { UserRepository } from '../users/user.repository';
 import { ApiClientModel } from '../api-clients/api-client.model';
+import { ApiClientService } from '../api-clients/api-client.service';
 import { AuthService } from './auth.service';
 import { CallerUnion, LoginPayloadModel } from './auth.model';
 
@@ -12,12 +13,17 @@ export class AuthResolver {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UserRepository,
+    private readonly apiClients: ApiClientService,
   ) {}
 
   @Public()
   @Mutation(() => LoginPayloadModel, { description: 'Exchange username and password for an access token' })
-  async login(@Args('username') username: string, @Args('password') password: string): Promise<LoginPayloadModel> {
-    const result = await this.auth.login(username, password);
+  async login(
+    @Args('username') username: string,
+    @Args('password') password: string,
+    @Context() ctx: GqlContext,
+  ): Promise<LoginPayloadModel> {
+    const result = await this.auth.login(username, password, ctx.req.ip);
     const user = await this.users.findById(result.userId);
     return { accessToken: result.accessToken, expiresAt: result.expiresAt, user: user! };
   }
@@ -39,8 +45,9 @@ export class AuthResolver {
     @CurrentActor() actor: Actor,
     @Args('currentPassword') currentPassword: string,
     @Args('newPassword') newPassword: string,
+    @Context() ctx: GqlContext,
   ): Promise<boolean> {
-    await this.auth.changePassword(actor, currentPassword, newPassword);
+    await this.auth.changePassword(actor, currentPassword, newPassword, ctx.req.ip);
     return true;
   }
 
@@ -50,13 +57,7 @@ export class AuthResolver {
       case 'user':
         return (await this.users.findById(actor.id))!;
       case 'apiClient':
-        return {
-          id: actor.id,
-          name: actor.name,
-          scopes: actor.scopes,
-          unitId: actor.unitId,
-          rateLimitPerMinute: actor.rateLimitPerMinute,
-        };
+        return (await this.apiClients.findById(actor.id))!;
       default: {
         const unreachable: never = actor;
         return unreachable;

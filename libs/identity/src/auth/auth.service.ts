@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Actor, DomainException, FieldErrors, ForbiddenException, UnauthenticatedException } from '@zs/common';
 import { UserRepository } from '../users/user.repository';
 import { checkPassword } from '../users/user.service';
+import { USERNAME_INPUT_MAX, canonicalUsername, usernameProblem } from '../users/username';
 import { ApiClientService } from '../api-clients/api-client.service';
 import { ApiRateLimiter } from './api-rate-limiter';
 import { JwtService } from './jwt.service';
@@ -19,6 +20,7 @@ export interface Credentials {
   apiKey?: string;
 }
 
+const API_KEY_SHAPE = /^zsk_[A-Za-z0-9_-]{43}$/;
 const INVALID_LOGIN = 'Invalid username or password';
 const INVALID_TOKEN = 'Invalid or expired token';
 const WRONG_CURRENT_PASSWORD = 'Invalid current password';
@@ -34,16 +36,26 @@ export class AuthService {
     private readonly rateLimiter: ApiRateLimiter,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginResult> {
-    await this.throttle.beforeAttempt(username);
-    const user = await this.users.findWithUnitByUsername(username);
+  /**
+   * Every answer but success is the same UNAUTHENTICATED message; unknown users and wrong passwords
+   * both cost one argon2id verification. A name the username rule cannot accept is answered without
+   * one (the rule is public, so that says nothing about accounts) but still counts against the limits.
+   */
+  async login(username: string, password: string, address?: string): Promise<LoginResult> {
+    // Nothing longer can be a username; cut before normalising so a huge input costs nothing more.
+    const name = username.slice(0, USERNAME_INPUT_MAX + 1);
+    const attempt = { username: name, address };
+    await this.throttle.beforeAttempt(attempt);
+    const user = usernameProblem(name) ? null : await this.users.findWithUnitByCanonical(canonicalUsername(name));
     const ok =
       user && user.active && user.unitActive
         ? await this.hasher.verify(user.passwordHash, password)
-        : await this.hasher.verifyAgainstDummy(password);
+        : usernameProblem(name)
+          ? false
+          : await this.hasher.verifyAgainstDummy(password);
     // The failure was already counted by beforeAttempt; the same message for every reason.
     if (!ok || !user) throw new UnauthenticatedException(INVALID_LOGIN);
-    await this.throttle.recordSuccess(username);
+    await this.throttle.recordSuccess(attempt);
     const { token, expiresAt } = this.jwt.sign(user.id, Date.now(), user.tokenVersion);
     return { accessToken: token, expiresAt, userId: user.id };
   }
@@ -59,21 +71,22 @@ export class AuthService {
    * failed login for the caller's username (same throttle, same lock); success revokes every token of
    * the user, this one included.
    */
-  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string, address?: string): Promise<void> {
     if (actor.kind !== 'user') throw new ForbiddenException('Only users have a password');
     const errors = new FieldErrors();
     checkPassword(errors, 'newPassword', newPassword);
     errors.throwIfAny();
-    await this.throttle.beforeAttempt(actor.username);
+    const attempt = { username: actor.username, address };
+    await this.throttle.beforeAttempt(attempt);
     const user = await this.users.findWithUnitById(actor.id);
     const ok =
       user && user.active && user.unitActive
         ? await this.hasher.verify(user.passwordHash, currentPassword)
         : await this.hasher.verifyAgainstDummy(currentPassword);
     if (!ok || !user) throw new UnauthenticatedException(WRONG_CURRENT_PASSWORD);
-    await this.throttle.recordSuccess(actor.username);
+    await this.throttle.recordSuccess(attempt);
     const passwordHash = await this.hasher.hash(newPassword);
-    if (!(await this.users.replacePassword({ id: user.id }, passwordHash))) throw new UnauthenticatedException(INVALID_TOKEN);
+    if (!(await this.users.replacePassword(user.id, passwordHash))) throw new UnauthenticatedException(INVALID_TOKEN);
   }
 
   /**
@@ -86,7 +99,8 @@ export class AuthService {
       if (creds.apiKey) return { actor: await this.fromApiKey(creds.apiKey), error: null };
       return { actor: null, error: null };
     } catch (err) {
-      // UNAUTHENTICATED and RATE_LIMITED are reported; infrastructure errors propagate.
+      // UNAUTHENTICATED, RATE_LIMITED and SERVICE_UNAVAILABLE (Redis down) are reported; other
+      // infrastructure errors propagate.
       if (err instanceof DomainException) return { actor: null, error: err };
       throw err;
     }
@@ -113,7 +127,8 @@ export class AuthService {
   }
 
   private async fromApiKey(key: string): Promise<Actor> {
-    const client = key.length <= 200 ? await this.apiClients.findByKey(key.trim()) : null;
+    // Keys have one shape; anything else is refused without a database query.
+    const client = API_KEY_SHAPE.test(key.trim()) ? await this.apiClients.findByKey(key.trim()) : null;
     if (!client) throw new UnauthenticatedException('Invalid or revoked API key');
     await this.rateLimiter.consume(client.id, client.rateLimitPerMinute);
     return {

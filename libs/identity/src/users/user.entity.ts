@@ -9,6 +9,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 64 })
   username!: string;
 
+  /** canonicalUsername(username): what look-ups, the unique index and the login throttle use. */
+  @Column({ name: 'username_canonical', type: 'varchar', length: 64 })
+  usernameCanonical!: string;
+
   @Column({ name: 'display_name', type: 'varchar', length: 100 })
   displayName!: string;
 

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Role } from '@zs/common';
+import { ConnectionType, Role } from '@zs/common';
 
 registerEnumType(Role, { name: 'Role', description: 'ADMIN > MANAGER > OFFICER > VIEWER' });
 
@@ -20,5 +20,10 @@ export class UserModel {
   @Field()
   active!: boolean;
 
+  @Field()
+  createdAt!: Date;
+
   unitId!: string;
 }
+
+export const UserConnection = ConnectionType(UserModel, 'User');

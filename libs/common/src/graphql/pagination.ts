@@ -103,18 +103,20 @@ export function toConnection<T>(
 }
 
 /** The SQL type a keyset cursor's sort key is compared as. */
-export type SortKeyType = 'timestamptz' | 'numeric' | 'date';
+export type SortKeyType = 'timestamptz' | 'numeric' | 'date' | 'text';
 
 // The text forms PostgreSQL itself gives these types (`expr::text`), which is what our cursors carry.
 const SORT_KEY_FORMAT: Record<SortKeyType, RegExp> = {
   timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/,
   numeric: /^-?\d{1,20}(\.\d{1,20})?$/,
   date: /^\d{4}-\d{2}-\d{2}$/,
+  // Names and usernames: compared as text, so any string of sane length is a valid position.
+  text: /^[^\u0000]{0,200}$/u,
 };
 
 function validSortKey(key: string, type: SortKeyType): boolean {
   if (!SORT_KEY_FORMAT[type].test(key)) return false;
-  if (type === 'numeric') return true;
+  if (type === 'numeric' || type === 'text') return true;
   const [y, m, d] = key.slice(0, 10).split('-').map(Number);
   const day = new Date(Date.UTC(2000, m - 1, d));
   // Every date field in range (PostgreSQL would refuse month 13 or day 32 with an error of its own).

@@ -128,7 +128,7 @@ export class ApiClientService {
   ): Promise<Connection<ApiClientEntity>> {
     requireKeyAdmin(actor);
     const limit = pageSize(args.first);
-    const after = keysetCursor(args.after);
+    const after = keysetCursor(args.after, 'text');
     const unitId = args.unitId ?? undefined;
     if (unitId !== undefined && !isUuid(unitId)) return keysetConnection({ rows: [], total: 0 }, limit, after);
     const result = await this.clients.pageInReach({

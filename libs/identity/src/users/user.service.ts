@@ -186,7 +186,7 @@ export class UserService {
   async page(actor: Actor, args: { unitId?: string | null; first?: number | null; after?: string | null }): Promise<Connection<ManagedUser>> {
     requireUserAdmin(actor);
     const limit = pageSize(args.first);
-    const after = keysetCursor(args.after);
+    const after = keysetCursor(args.after, 'text');
     // An id that is not a UUID or names a unit out of reach simply selects nobody, like a missing unit.
     const unitId = args.unitId ?? undefined;
     if (unitId !== undefined && !isUuid(unitId)) return keysetConnection({ rows: [], total: 0 }, limit, after);

@@ -174,7 +174,8 @@ describe('outbox resilience (BullMQ, real PostgreSQL and Redis)', () => {
       await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // PGlite migrates a fresh embedded database first: slow on a loaded 2-core machine.
+  }, 120_000);
 });
 
 describe('worker readiness', () => {

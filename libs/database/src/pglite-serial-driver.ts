@@ -25,7 +25,7 @@ const ACQUIRE_TIMEOUT_MS = 60_000;
  */
 export function serialPgliteDriver(dataDir: string): { Pool: new () => EventEmitter } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PGliteDriver } = require('typeorm-pglite') as typeof import('typeorm-pglite');
+  const { PGliteDriver, getPGliteInstance } = require('typeorm-pglite') as typeof import('typeorm-pglite');
   const InnerPoolClass = new PGliteDriver({ dataDir }).driver.Pool as unknown as new () => InnerPool;
 
   class SerialPGlitePool extends EventEmitter {
@@ -91,6 +91,20 @@ export function serialPgliteDriver(dataDir: string): { Pool: new () => EventEmit
       const release = await this.acquire();
       try {
         return await this.inner.query(sql, params as unknown[] | undefined, cb);
+      } finally {
+        release();
+      }
+    }
+
+    /**
+     * PGlite learns the array types (their parsers and serializers) once, when it opens; an array of a
+     * type created later (the migrations' enums, e.g. code_kind[]) is then sent as "A,B" ("malformed
+     * array literal") and read back unparsed until the next start. Called after schema changes.
+     */
+    async refreshTypes(): Promise<void> {
+      const release = await this.acquire();
+      try {
+        await (await getPGliteInstance()).refreshArrayTypes();
       } finally {
         release();
       }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, type DataSourceOptions, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntityManager, type Migration, type QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { ReplicationMode } from 'typeorm/driver/types/ReplicationMode';
 
@@ -64,6 +64,19 @@ export class TransactionalDataSource extends DataSource {
   override transaction<T>(isolationLevel: IsolationLevel, work: Work<T>): Promise<T>;
   override transaction<T>(a: IsolationLevel | Work<T>, b?: Work<T>): Promise<T> {
     return typeof a === 'function' ? this.runTransaction(undefined, a) : this.runTransaction(a, b!);
+  }
+
+  /** Migrations may create types; a driver that caches type information (PGlite) learns them at once. */
+  override async runMigrations(options?: Parameters<DataSource['runMigrations']>[0]): Promise<Migration[]> {
+    const ran = await super.runMigrations(options);
+    if (ran.length > 0) await this.refreshTypes();
+    return ran;
+  }
+
+  /** Re-reads the database's types where the driver caches them (the embedded PGlite); a no-op on PostgreSQL. */
+  async refreshTypes(): Promise<void> {
+    const pool = (this.driver as unknown as { master?: { refreshTypes?: () => Promise<void> } }).master;
+    await pool?.refreshTypes?.();
   }
 
   private async runTransaction<T>(isolation: IsolationLevel | undefined, work: Work<T>): Promise<T> {

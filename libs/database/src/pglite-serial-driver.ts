@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { acquireDataDirLock } from './data-dir-lock';
 
 type Callback = (err: Error | null, result?: unknown) => void;
 type ConnectCallback = (err: Error | null, client: unknown, release: (err?: unknown) => void) => void;
@@ -29,6 +30,8 @@ export function serialPgliteDriver(dataDir: string): { Pool: new () => EventEmit
   const InnerPoolClass = new PGliteDriver({ dataDir }).driver.Pool as unknown as new () => InnerPool;
 
   class SerialPGlitePool extends EventEmitter {
+    // One process per data directory: a second one would write to a copy the first never sees.
+    private readonly releaseLock = acquireDataDirLock(dataDir);
     private readonly inner = new InnerPoolClass();
     private busy = false;
     private readonly waiting: Array<{ grant: () => void }> = [];
@@ -111,7 +114,10 @@ export function serialPgliteDriver(dataDir: string): { Pool: new () => EventEmit
     }
 
     end(cb: (err: Error | null) => void): void {
-      this.inner.end(cb);
+      this.inner.end((err) => {
+        this.releaseLock();
+        cb(err);
+      });
     }
   }
 

@@ -77,4 +77,19 @@ describe('PGlite (zero-setup database)', () => {
     );
     expect(await ds.query(`SELECT n FROM serial_counter`)).toEqual([{ n: 10 }]);
   });
+
+  it('gives a second data source in the same process its own database, which closes on its own', async () => {
+    const otherDir = mkdtempSync(path.join(tmpdir(), 'zs-pglite-'));
+    const other = new TransactionalDataSource(dataSourceOptions(loadConfig({ NODE_ENV: 'development', DATA_DIR: otherDir })));
+    try {
+      await other.initialize();
+      // The first data source's tables are not there: a different directory, a different database.
+      expect(await other.query(`SELECT to_regclass('org_unit') AS t`)).toEqual([{ t: null }]);
+      await other.destroy();
+      expect(await ds.query(`SELECT count(*)::int AS n FROM org_unit`)).toEqual([{ n: 1 }]);
+    } finally {
+      if (other.isInitialized) await other.destroy();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
 });

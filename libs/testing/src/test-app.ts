@@ -39,6 +39,8 @@ export interface TestApp {
 
 /** The real api (HTTP, GraphQL, PostgreSQL, Redis) on a random port with its own database and Redis prefix. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  // TEST_DATABASE=pglite runs the same suite on the embedded database of `npm start`.
+  if (process.env.TEST_DATABASE === 'pglite') return startEmbeddedTestApp(env);
   return serveTestApp(await createTestDatabase(), env);
 }
 

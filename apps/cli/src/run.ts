@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { type AppConfig, ConfigValidationError, loadConfig } from '@zs/config';
+import { DataDirLockedError, dataDirHolder, embeddedDataDir } from '@zs/database';
 import { CliModule } from './cli.module';
 import { type Args, COMMANDS, UsageError, describeError } from './commands';
 
@@ -79,6 +80,12 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<num
     const values = parseOptions(rest);
     const config = opts.config ?? loadConfig();
     if (config.databaseUrl) await checkDatabaseReachable(config.databaseUrl);
+    else {
+      // The embedded database in use by `npm start`: one clear line instead of Nest's start-up error.
+      const pgliteDir = embeddedDataDir(config);
+      const holder = dataDirHolder(pgliteDir);
+      if (holder !== null) throw new DataDirLockedError(pgliteDir, holder > 0 ? holder : null);
+    }
     // abortOnError: false, so a failing start (database down) is reported instead of aborting the process.
     app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
       logger: ['error', 'warn'],

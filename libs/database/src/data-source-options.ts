@@ -5,6 +5,11 @@ import { MIGRATIONS } from './migrations';
 import { serialPgliteDriver } from './pglite-serial-driver';
 import { type SqlLogLevel, TypeOrmJsonLogger } from './typeorm-json-logger';
 
+/** Where the embedded PGlite keeps its files (and, beside them, the lock of the process using them). */
+export function embeddedDataDir(config: AppConfig): string {
+  return path.resolve(config.dataDir, 'pglite');
+}
+
 /**
  * One place decides how the platform reaches PostgreSQL: a real server when DATABASE_URL is set,
  * otherwise the embedded PGlite (real Postgres compiled to WASM) under DATA_DIR for zero-setup use.
@@ -35,7 +40,7 @@ export function dataSourceOptions(config: AppConfig, extra: Partial<DataSourceOp
   }
   // typeorm-pglite is loaded lazily (inside serialPgliteDriver) so production never touches the WASM build;
   // the serial pool gives each transaction the one embedded session to itself.
-  const dataDir = path.resolve(config.dataDir, 'pglite');
+  const dataDir = embeddedDataDir(config);
   // Migrations use core gen_random_uuid(); PGlite ships no uuid-ossp for TypeORM to install.
   return { ...common, driver: serialPgliteDriver(dataDir), installExtensions: false, ...extra } as DataSourceOptions;
 }

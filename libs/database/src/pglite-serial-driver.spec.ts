@@ -1,21 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '@zs/config';
 import { dataSourceOptions } from './data-source-options';
+import { TransactionalDataSource } from './transactional-data-source';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The embedded PostgreSQL of the zero-setup start: real migrations, real transactions, one session. */
 describe('PGlite (zero-setup database)', () => {
   let dir: string;
-  let ds: DataSource;
+  let ds: TransactionalDataSource;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'zs-pglite-'));
     const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dir });
-    ds = new DataSource(dataSourceOptions(config));
+    ds = new TransactionalDataSource(dataSourceOptions(config));
     await ds.initialize();
   }, 60_000);
 
@@ -39,6 +39,12 @@ describe('PGlite (zero-setup database)', () => {
       [JSON.stringify({ a: 1 })],
     );
     expect(ev.payload).toEqual({ a: 1 });
+    // Types the migrations created after PGlite opened (first run): their arrays go in and come back as arrays.
+    const kinds = await ds.query(`SELECT $1::code_kind[] AS kinds, unnest($1::code_kind[]) AS kind`, [['INDUSTRY', 'LOST_REASON']]);
+    expect(kinds).toEqual([
+      { kinds: ['INDUSTRY', 'LOST_REASON'], kind: 'INDUSTRY' },
+      { kinds: ['INDUSTRY', 'LOST_REASON'], kind: 'LOST_REASON' },
+    ]);
   }, 60_000);
 
   it('keeps a statement issued during another transaction out of that transaction', async () => {
@@ -70,5 +76,20 @@ describe('PGlite (zero-setup database)', () => {
       ),
     );
     expect(await ds.query(`SELECT n FROM serial_counter`)).toEqual([{ n: 10 }]);
+  });
+
+  it('gives a second data source in the same process its own database, which closes on its own', async () => {
+    const otherDir = mkdtempSync(path.join(tmpdir(), 'zs-pglite-'));
+    const other = new TransactionalDataSource(dataSourceOptions(loadConfig({ NODE_ENV: 'development', DATA_DIR: otherDir })));
+    try {
+      await other.initialize();
+      // The first data source's tables are not there: a different directory, a different database.
+      expect(await other.query(`SELECT to_regclass('org_unit') AS t`)).toEqual([{ t: null }]);
+      await other.destroy();
+      expect(await ds.query(`SELECT count(*)::int AS n FROM org_unit`)).toEqual([{ n: 1 }]);
+    } finally {
+      if (other.isInitialized) await other.destroy();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, loadConfig } from '@zs/config';
@@ -35,11 +39,37 @@ export interface TestApp {
 
 /** The real api (HTTP, GraphQL, PostgreSQL, Redis) on a random port with its own database and Redis prefix. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+  // TEST_DATABASE=pglite runs the same suite on the embedded database of `npm start`.
+  if (process.env.TEST_DATABASE === 'pglite') return startEmbeddedTestApp(env);
+  return serveTestApp(await createTestDatabase(), env);
+}
+
+/**
+ * The same api on the embedded database of `npm start` (PGlite in a fresh DATA_DIR, migrated like a
+ * first start). `db.url` is empty: there is no server to connect to, query through the app's DataSource.
+ */
+export async function startEmbeddedTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'zs-embedded-'));
+  const db: TestDatabase = {
+    name: `pglite:${dir}`,
+    url: '',
+    drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  };
+  const t = await serveTestApp(db, { DATA_DIR: dir, ...env });
+  try {
+    await t.app.get(DataSource).runMigrations({ transaction: 'each' });
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
+  return t;
+}
+
+async function serveTestApp(db: TestDatabase, env: Record<string, string>): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
-    DATABASE_URL: db.url,
+    ...(db.url ? { DATABASE_URL: db.url } : {}),
     REDIS_URL: testRedisUrl(),
     REDIS_PREFIX: testRedisPrefix(),
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig, loadConfig } from '@zs/config';
+import { DataDirLockedError, dataDirHolder, embeddedDataDir } from '@zs/database';
 import { QueueModule } from '@zs/queue';
 import { OutboxWorkerModule } from '@zs/outbox';
 import { createApiApp } from '../bootstrap';
@@ -68,6 +69,12 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   let config = loadConfig(env);
   if (!config.databaseUrl && config.nodeEnv === 'production') {
     throw new StartupError('DATABASE_URL is required in production (the embedded database is for development)');
+  }
+  if (!config.databaseUrl) {
+    // Before anything starts (the private Redis would take over the running platform's one).
+    const pgliteDir = embeddedDataDir(config);
+    const holder = dataDirHolder(pgliteDir);
+    if (holder !== null) throw new StartupError(new DataDirLockedError(pgliteDir, holder > 0 ? holder : null).message);
   }
   if (!env.JWT_SECRET?.trim()) config = { ...config, jwtSecret: localJwtSecret(config.dataDir) };
 

@@ -26,6 +26,24 @@ export function tokenize(text: string): string[] {
 }
 
 /**
+ * The tokens with a trailing legal-form suffix cut off, as normaliseInvestorName cuts it (that
+ * function also drops spaces and punctuation, so its output is compared on the tokens' characters).
+ */
+function withoutLegalForm(query: string, tokens: string[]): string[] {
+  const full = tokens.join('');
+  const core = tokenize(normaliseInvestorName(query)).join('');
+  if (core.length === 0 || core.length >= full.length || !full.startsWith(core)) return tokens;
+  const out: string[] = [];
+  let left = core.length;
+  for (const t of tokens) {
+    if (left <= 0) break;
+    out.push(t.slice(0, left));
+    left -= t.length;
+  }
+  return out;
+}
+
+/**
  * Validates and tokenizes a query. A legal-form suffix (股份有限公司, Co., Ltd.) is dropped the same
  * way investor names are compared, so "比亚迪股份有限公司" finds a lead of "比亚迪有限公司".
  */
@@ -33,8 +51,7 @@ export function parseQuery(query: string, path = 'query'): ParsedQuery {
   if (query.length > MAX_QUERY_LENGTH) throw ValidationException.field(path, `must be at most ${MAX_QUERY_LENGTH} characters`);
   if (CONTROL.test(query)) throw ValidationException.field(path, 'must not contain control characters');
   if (query.trim() === '') return { tokens: [] };
-  const core = normaliseInvestorName(query);
-  const tokens = [...new Set(tokenize(core).length > 0 ? tokenize(core) : tokenize(query))];
+  const tokens = [...new Set(withoutLegalForm(query, tokenize(query)))];
   if (tokens.length === 0) throw ValidationException.field(path, 'must contain at least one letter, digit or Chinese character');
   return { tokens };
 }

@@ -10,6 +10,10 @@ export class LeadSearch1764460000000 implements MigrationInterface {
   name = 'LeadSearch1764460000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // PostgreSQL 17 (and PGlite) build indexes with search_path = pg_catalog: the index function must
+    // name its helper with the schema.
+    const rows: { s: string }[] = await q.query(`SELECT current_schema() AS s`);
+    const schema = `"${rows[0].s.replace(/"/g, '""')}"`;
     // CJK Extension A, Unified Ideographs and Compatibility Ideographs: the characters titles use.
     await q.query(`
       CREATE FUNCTION zs_search_terms(t text) RETURNS text[]
@@ -25,7 +29,7 @@ export class LeadSearch1764460000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION zs_search_tsv(code text, title text, investor text, summary text, description text)
       RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-        SELECT array_to_tsvector(zs_search_terms(concat_ws(' ', code, title, investor, summary, description)))
+        SELECT array_to_tsvector(${schema}.zs_search_terms(concat_ws(' ', code, title, investor, summary, description)))
       $fn$`);
     // The same concatenation the LIKE recheck runs over; lower() matches the terms' case folding.
     await q.query(`

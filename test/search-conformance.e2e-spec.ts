@@ -4,7 +4,10 @@
  * the visibility oracle. Engine-agnostic: `MEILI_URL=… npm run test:meili` runs the same cases
  * with Meilisearch configured; without it the PostgreSQL engine answers.
  */
+import type { Actor as DomainActor } from '@zs/common';
+import { SqlParams, audienceIntersects, callerAudienceTokens, leadAccess, leadAudienceTokens } from '@zs/leads';
 import { seedXian, startTestApp, type TestApp } from '@zs/testing';
+import { withPg } from './support/pg';
 import { createActors, type Actor } from './support/actors';
 import { errorsOf, ok, outcomeOf } from './support/gql';
 import { LeadWorld } from './support/lead-world';
@@ -401,6 +404,42 @@ describe('search conformance', () => {
         if (facetTotal !== expected.length) problems.push(`${v.name} "${q}": facet total ${facetTotal} ≠ ${expected.length}`);
       }
     }
+    expect(problems).toEqual([]);
+  });
+
+  it('audience tokens (lead-audience.ts) agree with the SQL visibility predicates and the oracle', async () => {
+    const problems: string[] = [];
+    await withPg(t.db.url, async (c) => {
+      const leads = (
+        await c.query(`SELECT l.id, l.owner_unit_id AS "ownerUnitId", ou.path AS "ownerPath", l.sharing_scope AS "sharingScope",
+            ARRAY(SELECT u.path FROM lead_assignment la JOIN org_unit u ON u.id = la.unit_id WHERE la.lead_id = l.id) AS "assignedPaths",
+            ARRAY(SELECT u.path FROM lead_referral r JOIN org_unit u ON u.id = r.to_unit_id
+                   WHERE r.lead_id = l.id AND r.status = 'PENDING') AS "pendingReferralPaths"
+           FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id`)
+      ).rows;
+      for (const v of viewers) {
+        const row = (
+          v.kind === 'user'
+            ? await c.query(`SELECT u.id, u.role, u.username, ou.id AS "unitId", ou.path AS "unitPath", ou.tier AS "unitTier"
+                FROM app_user u JOIN org_unit ou ON ou.id = u.unit_id WHERE u.username = $1`, [v.name])
+            : await c.query(`SELECT a.id, a.scopes, a.name, ou.id AS "unitId", ou.path AS "unitPath", ou.tier AS "unitTier"
+                FROM api_client a JOIN org_unit ou ON ou.id = a.unit_id WHERE a.name = $1`, [v.name])
+        ).rows[0];
+        const actor = (v.kind === 'user' ? { kind: 'user', ...row } : { kind: 'apiClient', rateLimitPerMinute: 1, ...row }) as DomainActor;
+        const p = new SqlParams();
+        const sql = `SELECT l.id FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id WHERE ${leadAccess(actor, p).visible()}`;
+        const bySql = new Set((await c.query(sql, p.values)).rows.map((r: { id: string }) => r.id));
+        const mine = callerAudienceTokens(actor);
+        for (const l of leads) {
+          const byTokens = audienceIntersects(leadAudienceTokens(l), mine);
+          const byOracle = world.oracle.canSee(v, world.lead(l.id));
+          if (byTokens !== bySql.has(l.id) || byTokens !== byOracle) {
+            problems.push(`${v.name} × ${world.lead(l.id).label}: tokens ${byTokens}, SQL ${bySql.has(l.id)}, oracle ${byOracle}`);
+          }
+        }
+      }
+      expect(leads.length).toBe(world.leads.size);
+    });
     expect(problems).toEqual([]);
   });
 

@@ -12,3 +12,4 @@ export * from './dto/lead.input';
 export * from './lead.model';
 export * from './lead.loader';
 export * from './sql';
+export * from './lead-audience';

@@ -74,6 +74,8 @@ export interface LeadPageQuery {
   direction: OrderDirection;
   limit: number;
   after: [string, string] | null;
+  /** Also count the filtered set (null total otherwise). */
+  withTotal?: boolean;
 }
 
 export interface NewLead extends LeadFields {
@@ -184,8 +186,8 @@ export class LeadRepository {
     return where;
   }
 
-  /** One page of visible leads (keyset on the sort key and id) and the total of the filtered set. */
-  async page(actor: Actor, q: LeadPageQuery): Promise<{ rows: VisibleLead[]; total: number }> {
+  /** One page of visible leads (keyset on the sort key and id) and, when asked, the total of the filtered set. */
+  async page(actor: Actor, q: LeadPageQuery): Promise<{ rows: VisibleLead[]; total: number | null }> {
     // The count uses only the filter's parameters; the page adds access columns and the keyset.
     const cp = new SqlParams();
     const where = this.filterSql(leadAccess(actor, cp), q.filter, cp);
@@ -206,9 +208,9 @@ export class LeadRepository {
 
     const [rows, count] = await Promise.all([
       this.db.query(pageSql, p.values) as Promise<VisibleLead[]>,
-      this.db.query(countSql, cp.values) as Promise<{ n: number }[]>,
+      q.withTotal === false ? null : (this.db.query(countSql, cp.values) as Promise<{ n: number }[]>),
     ]);
-    return { rows, total: count[0].n };
+    return { rows, total: count ? count[0].n : null };
   }
 
   async nextCode(tx: EntityManager, year: number): Promise<string> {

@@ -1,4 +1,5 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import {
   type Actor,
   ConnectionType,
@@ -26,6 +27,20 @@ import { LeadConflictNoticeModel } from './conflicts/conflict.model';
 
 const LeadConnection = ConnectionType(LeadModel, 'Lead');
 const LeadActivityConnection = ConnectionType(LeadActivityModel, 'LeadActivity');
+
+/** Whether the field's selection (through fragments too) asks for `name` directly on the result. */
+export function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name;
+      if (s.kind === Kind.INLINE_FRAGMENT) return walk(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return walk(info.fragments[s.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((n) => walk(n.selectionSet));
+}
 
 function present<T>(items: (T | null | Error)[]): T[] {
   return items.filter((i): i is T => i !== null && !(i instanceof Error));
@@ -58,8 +73,10 @@ export class LeadResolver {
     @Args('orderBy', { type: () => LeadOrder, nullable: true }) orderBy?: LeadOrder | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<Connection<VisibleLead>> {
-    return this.leadService.page(actor, filter, orderBy, first, after);
+    // The count walks every visible lead: run it only when the query asks for totalCount.
+    return this.leadService.page(actor, filter, orderBy, first, after, info ? selects(info, 'totalCount') : true);
   }
 
   @Mutation(() => LeadModel)

@@ -95,6 +95,7 @@ export class LeadService {
     orderBy: LeadOrder | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
+    withTotal = true,
   ): Promise<Connection<VisibleLead>> {
     const limit = pageSize(first);
     const errors = new FieldErrors();
@@ -110,8 +111,10 @@ export class LeadService {
       direction: orderBy?.direction ?? OrderDirection.DESC,
       limit,
       after: cursor,
+      withTotal,
     });
-    return keysetConnection({ rows, total }, limit, cursor);
+    // Without withTotal nobody reads totalCount (it was not selected).
+    return keysetConnection({ rows, total: total ?? 0 }, limit, cursor);
   }
 
   async create(actor: Actor, input: CreateLeadInput): Promise<VisibleLead> {

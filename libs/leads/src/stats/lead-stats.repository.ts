@@ -17,20 +17,35 @@ export class LeadStatsRepository {
   yearly(actor: Actor, year: number, groupBy: LeadStatsGroupBy): Promise<LeadStatsRowModel[]> {
     const p = new SqlParams();
     const visible = leadAccess(actor, p).visible();
-    const start = `make_timestamptz(${p.add(year)}::int, 1, 1, 0, 0, 0, 'Asia/Shanghai')`;
-    const end = `make_timestamptz(${p.add(year + 1)}::int, 1, 1, 0, 0, 0, 'Asia/Shanghai')`;
+    // Constant bounds (Asia/Shanghai is UTC+8 without DST): no time-zone function evaluated per row.
+    const start = `${p.add(`${year}-01-01T00:00:00+08:00`)}::timestamptz`;
+    const end = `${p.add(`${year + 1}-01-01T00:00:00+08:00`)}::timestamptz`;
     const inYear = (col: string) => `l.${col} >= ${start} AND l.${col} < ${end}`;
-    const belongs = groupBy === LeadStatsGroupBy.ZONE ? 'l.owner_unit_id = u.id' : `ou.path LIKE u.path || '%'`;
+    // Aggregate the year's leads per owner unit once (MATERIALIZED: never re-run per grouping unit),
+    // then roll the few owner rows up through the small org tree.
+    // Only leads owned inside the caller's subtree can belong to one of its units.
+    const subtree = `${p.add(actor.unitPath)}::text || '%'`;
+    const belongs = groupBy === LeadStatsGroupBy.ZONE ? 'o.unit_id = u.id' : `o.path LIKE u.path || '%'`;
     return this.db.query(
-      `SELECT u.id AS "unitId", ${p.add(year)}::int AS year,
-              count(l.id) FILTER (WHERE ${inYear('created_at')})::int AS "newLeads",
-              count(l.id) FILTER (WHERE ${inYear('signed_at')})::int AS signed,
-              count(l.id) FILTER (WHERE ${inYear('landed_at')})::int AS landed,
-              COALESCE(sum(l.investment_amount) FILTER (WHERE ${inYear('signed_at')}), 0)::numeric(18, 2)::text AS "signedInvestment",
-              COALESCE(sum(l.expected_jobs) FILTER (WHERE ${inYear('signed_at')}), 0)::int AS "expectedJobs"
+      `WITH o AS MATERIALIZED (
+         SELECT l.owner_unit_id AS unit_id, ou.path,
+                count(*) FILTER (WHERE ${inYear('created_at')}) AS new_leads,
+                count(*) FILTER (WHERE ${inYear('signed_at')}) AS signed,
+                count(*) FILTER (WHERE ${inYear('landed_at')}) AS landed,
+                sum(l.investment_amount) FILTER (WHERE ${inYear('signed_at')}) AS investment,
+                sum(l.expected_jobs) FILTER (WHERE ${inYear('signed_at')}) AS jobs
+           FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+          WHERE l.owner_unit_id IN (SELECT s.id FROM org_unit s WHERE s.path LIKE ${subtree}) AND ((${inYear('created_at')}) OR (${inYear('signed_at')}) OR (${inYear('landed_at')})) AND ${visible}
+          GROUP BY l.owner_unit_id, ou.path)
+       SELECT u.id AS "unitId", ${p.add(year)}::int AS year,
+              COALESCE(sum(o.new_leads), 0)::int AS "newLeads",
+              COALESCE(sum(o.signed), 0)::int AS signed,
+              COALESCE(sum(o.landed), 0)::int AS landed,
+              COALESCE(sum(o.investment), 0)::numeric(18, 2)::text AS "signedInvestment",
+              COALESCE(sum(o.jobs), 0)::int AS "expectedJobs"
          FROM org_unit u
-         LEFT JOIN (lead l JOIN org_unit ou ON ou.id = l.owner_unit_id) ON ${belongs} AND ${visible}
-        WHERE u.tier = ${p.add(groupBy)}::org_tier AND u.path LIKE ${p.add(actor.unitPath)}::text || '%'
+         LEFT JOIN o ON ${belongs}
+        WHERE u.tier = ${p.add(groupBy)}::org_tier AND u.path LIKE ${subtree}
         GROUP BY u.id, u.code
         ORDER BY u.code`,
       p.values,

@@ -88,8 +88,17 @@ export class PgSearchRepository implements SearchEngine {
   private where(actor: Actor, filter: LeadFilter, tokens: string[], industries: string[], p: SqlParams): string[] {
     const where = this.leads.filterSql(leadAccess(actor, p), filter, p);
     if (tokens.length > 0) {
-      const text = `(${TSV} @@ ${p.add(toTsquery(tokens))}::tsquery AND zs_search_text(${COLS}) LIKE ALL(${p.add(likePatterns(tokens))}::text[]))`;
-      where.push(industries.length ? `(${text} OR l.industry_code = ANY(${p.add(industries)}::text[]))` : text);
+      // (terms ∧ LIKE) ∨ industry, written as (terms ∨ industry) ∧ (LIKE ∨ industry): the first half is the
+      // index condition (a BitmapOr), the second a cheap filter. In the first form the planner re-evaluates
+      // zs_search_tsv — tokenizing the whole row — for every candidate.
+      const terms = `${TSV} @@ ${p.add(toTsquery(tokens))}::tsquery`;
+      const like = `zs_search_text(${COLS}) LIKE ALL(${p.add(likePatterns(tokens))}::text[])`;
+      if (industries.length) {
+        const industry = `l.industry_code = ANY(${p.add(industries)}::text[])`;
+        where.push(`(${terms} OR ${industry})`, `(${like} OR ${industry})`);
+      } else {
+        where.push(terms, like);
+      }
     }
     return where;
   }

@@ -13,7 +13,7 @@ import {
   type SearchEngine,
   type SearchRequest,
 } from './search-engine';
-import { likePatterns, toTsquery } from './search-text';
+import { likePatterns, needsRecheck, toTsquery } from './search-text';
 
 const COLS = 'l.code, l.title, l.investor_name, l.summary, l.description';
 const TSV = `zs_search_tsv(${COLS})`;
@@ -40,24 +40,35 @@ export const STAGE_LABELS: Record<string, string> = {
 };
 export const SCOPE_LABELS: Record<string, string> = { PRIVATE: '本单位', DISTRICT: '本区县', CITY: '全市', PUBLIC: '公开' };
 
-/** Facet → (value expression over the matched rows `m`, label join). */
-const FACET_SQL: Record<LeadFacet, string> = {
-  [LeadFacet.STAGE]: `SELECT 'STAGE' AS f, m.stage::text AS v, NULL::text AS label, count(*)::int AS n FROM m GROUP BY 2`,
-  [LeadFacet.SHARING_SCOPE]: `SELECT 'SHARING_SCOPE', m.sharing_scope::text, NULL, count(*)::int FROM m GROUP BY 2`,
-  [LeadFacet.INDUSTRY]: `SELECT 'INDUSTRY', m.industry_code, min(ci.name_zh), count(*)::int FROM m
-      LEFT JOIN code_item ci ON ci.kind = 'INDUSTRY' AND ci.code = m.industry_code GROUP BY 2`,
-  [LeadFacet.CAPITAL_SOURCE]: `SELECT 'CAPITAL_SOURCE', m.capital_source_code, min(ci.name_zh), count(*)::int FROM m
-      LEFT JOIN code_item ci ON ci.kind = 'CAPITAL_SOURCE' AND ci.code = m.capital_source_code
-      WHERE m.capital_source_code IS NOT NULL GROUP BY 2`,
-  [LeadFacet.ATTRACTION_MODE]: `SELECT 'ATTRACTION_MODE', am.code, min(ci.name_zh), count(*)::int FROM m
-      CROSS JOIN LATERAL unnest(m.attraction_mode_codes) AS am(code)
-      LEFT JOIN code_item ci ON ci.kind = 'ATTRACTION_MODE' AND ci.code = am.code GROUP BY 2`,
-  [LeadFacet.OWNER_UNIT]: `SELECT 'OWNER_UNIT', m.owner_unit_id::text, min(u.name), count(*)::int FROM m
-      JOIN org_unit u ON u.id = m.owner_unit_id GROUP BY 2`,
-  // The district is the second element of the owner's path when that unit is a district.
-  [LeadFacet.DISTRICT]: `SELECT 'DISTRICT', d.id::text, min(d.name), count(*)::int FROM m
-      JOIN org_unit d ON d.path = '/' || split_part(m.path, '/', 2) || '/' || split_part(m.path, '/', 3) || '/'
-       AND d.tier = 'DISTRICT' GROUP BY 2`,
+/**
+ * Facets grouped straight on the lead's column in one pass over the matched rows (GROUPING SETS);
+ * labels are joined to the few grouped rows afterwards, never per lead.
+ */
+const GROUPED: Partial<Record<LeadFacet, string>> = {
+  [LeadFacet.STAGE]: 'stage',
+  [LeadFacet.SHARING_SCOPE]: 'sharing_scope',
+  [LeadFacet.INDUSTRY]: 'industry_code',
+  [LeadFacet.CAPITAL_SOURCE]: 'capital_source_code',
+  // DISTRICT is summed from the owner-unit counts.
+  [LeadFacet.OWNER_UNIT]: 'owner_unit_id',
+  [LeadFacet.DISTRICT]: 'owner_unit_id',
+};
+
+const LABELLED: Partial<Record<LeadFacet, string>> = {
+  [LeadFacet.STAGE]: `SELECT 'STAGE' AS f, g.v, NULL::text AS label, g.n FROM g WHERE g.col = 'stage'`,
+  [LeadFacet.SHARING_SCOPE]: `SELECT 'SHARING_SCOPE', g.v, NULL, g.n FROM g WHERE g.col = 'sharing_scope'`,
+  [LeadFacet.INDUSTRY]: `SELECT 'INDUSTRY', g.v, ci.name_zh, g.n FROM g
+      LEFT JOIN code_item ci ON ci.kind = 'INDUSTRY' AND ci.code = g.v WHERE g.col = 'industry_code'`,
+  [LeadFacet.CAPITAL_SOURCE]: `SELECT 'CAPITAL_SOURCE', g.v, ci.name_zh, g.n FROM g
+      LEFT JOIN code_item ci ON ci.kind = 'CAPITAL_SOURCE' AND ci.code = g.v WHERE g.col = 'capital_source_code'`,
+  [LeadFacet.OWNER_UNIT]: `SELECT 'OWNER_UNIT', g.v, u.name, g.n FROM g JOIN org_unit u ON u.id = g.v::uuid WHERE g.col = 'owner_unit_id'`,
+  // The district is the second unit of the owner's path when that unit is a district.
+  [LeadFacet.DISTRICT]: `SELECT 'DISTRICT', d.id::text, min(d.name), sum(g.n)::int FROM g JOIN org_unit u ON u.id = g.v::uuid
+      JOIN org_unit d ON d.path = '/' || split_part(u.path, '/', 2) || '/' || split_part(u.path, '/', 3) || '/' AND d.tier = 'DISTRICT'
+     WHERE g.col = 'owner_unit_id' GROUP BY d.id`,
+  [LeadFacet.ATTRACTION_MODE]: `SELECT 'ATTRACTION_MODE', a.v, ci.name_zh, a.n
+      FROM (SELECT am AS v, count(*)::int AS n FROM m, unnest(m.attraction_mode_codes) AS am GROUP BY am) a
+      LEFT JOIN code_item ci ON ci.kind = 'ATTRACTION_MODE' AND ci.code = a.v`,
 };
 
 /**
@@ -92,12 +103,15 @@ export class PgSearchRepository implements SearchEngine {
       // index condition (a BitmapOr), the second a cheap filter. In the first form the planner re-evaluates
       // zs_search_tsv — tokenizing the whole row — for every candidate.
       const terms = `${TSV} @@ ${p.add(toTsquery(tokens))}::tsquery`;
-      const like = `zs_search_text(${COLS}) LIKE ALL(${p.add(likePatterns(tokens))}::text[])`;
+      // The terms alone are exact unless a CJK run of 3+ characters must have its bigrams adjacent and in order.
+      const like = needsRecheck(tokens) ? `zs_search_text(${COLS}) LIKE ALL(${p.add(likePatterns(tokens))}::text[])` : null;
       if (industries.length) {
         const industry = `l.industry_code = ANY(${p.add(industries)}::text[])`;
-        where.push(`(${terms} OR ${industry})`, `(${like} OR ${industry})`);
+        where.push(`(${terms} OR ${industry})`);
+        if (like) where.push(`(${like} OR ${industry})`);
       } else {
-        where.push(terms, like);
+        where.push(terms);
+        if (like) where.push(like);
       }
     }
     return where;
@@ -128,16 +142,24 @@ export class PgSearchRepository implements SearchEngine {
     const hitsSql = `SELECT l.id, (${score})::float8 AS score ${from} WHERE ${hitWhere.join(' AND ')}
       ORDER BY ${ORDER[r.sort]} LIMIT ${hp.add(r.limit)} OFFSET ${hp.add(r.offset)}`;
 
-    // Total and every facet from one scan of the matched set.
+    // Total and every facet from the matched set, grouped in one pass.
     const cp = new SqlParams();
     const countWhere = this.where(actor, r.filter, r.tokens, industries, cp);
     const facets = [...new Set(r.facets)];
-    const facetSql = facets.map((f) => FACET_SQL[f]);
+    const cols = [...new Set(facets.map((f) => GROUPED[f]).filter((c): c is string => c !== undefined))];
+    const sets = ['()', ...cols.map((c) => `(${c})`)].join(', ');
+    const which = cols.map((c) => `WHEN GROUPING(${c}) = 0 THEN '${c}'`).join(' ');
+    const value = cols.map((c) => `WHEN GROUPING(${c}) = 0 THEN ${c}::text`).join(' ');
     const aggSql = `WITH m AS MATERIALIZED (
-        SELECT l.stage, l.sharing_scope, l.industry_code, l.capital_source_code, l.attraction_mode_codes, l.owner_unit_id, ou.path
-        ${from} WHERE ${countWhere.join(' AND ')})
-      SELECT 'TOTAL' AS f, NULL::text AS v, NULL::text AS label, count(*)::int AS n FROM m
-      ${facetSql.map((s) => `UNION ALL (${s})`).join('\n')}`;
+        SELECT l.stage, l.sharing_scope, l.industry_code, l.capital_source_code, l.attraction_mode_codes, l.owner_unit_id
+        ${from} WHERE ${countWhere.join(' AND ')}),
+      g AS (${
+        cols.length
+          ? `SELECT CASE ${which} ELSE 'total' END AS col, CASE ${value} END AS v, count(*)::int AS n FROM m GROUP BY GROUPING SETS (${sets})`
+          : `SELECT 'total' AS col, NULL::text AS v, count(*)::int AS n FROM m`
+      })
+      SELECT 'TOTAL' AS f, NULL::text AS v, NULL::text AS label, g.n FROM g WHERE g.col = 'total'
+      ${facets.map((f) => `UNION ALL (${LABELLED[f]})`).join('\n')}`;
 
     const [hits, agg] = await Promise.all([
       this.db.query(hitsSql, hp.values) as Promise<{ id: string; score: number }[]>,

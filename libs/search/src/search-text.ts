@@ -73,6 +73,15 @@ export function toTsquery(tokens: readonly string[]): string {
   return parts.join(' & ');
 }
 
+/**
+ * Whether the index terms can over-match: only a CJK run of three or more characters, whose bigrams
+ * may occur apart. A bigram, a single character (prefix of a bigram or a run's last character) and a
+ * Latin word prefix are exact as terms.
+ */
+export function needsRecheck(tokens: readonly string[]): boolean {
+  return tokens.some((t) => IS_CJK.test(t) && [...t].length >= 3);
+}
+
 /** `%token%` for each token; tokens hold only letters, digits and CJK, so nothing needs escaping. */
 export function likePatterns(tokens: readonly string[]): string[] {
   return tokens.map((t) => `%${t}%`);

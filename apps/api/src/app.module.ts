@@ -10,6 +10,7 @@ import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
 import { AuthService, IdentityModule } from '@zs/identity';
 import { LeadsModule } from '@zs/leads';
+import { SearchModule } from '@zs/search';
 import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
 
@@ -40,6 +41,7 @@ export class AppModule {
         OrgUnitModule,
         IdentityModule,
         LeadsModule,
+        SearchModule,
         ...extra,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],

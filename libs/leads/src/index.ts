@@ -8,3 +8,8 @@ export * from './domain/uscc';
 export * from './domain/investor-name';
 export * from './conflicts/conflict.entity';
 export * from './referrals/referral.entity';
+export * from './dto/lead.input';
+export * from './lead.model';
+export * from './lead.loader';
+export * from './sql';
+export * from './lead-audience';

@@ -150,7 +150,8 @@ export class LeadRepository {
     );
   }
 
-  private filterSql(a: LeadAccess, filter: LeadFilter, p: SqlParams): string[] {
+  /** The visibility predicate and the LeadFilter as WHERE terms (also used by search). */
+  filterSql(a: LeadAccess, filter: LeadFilter, p: SqlParams): string[] {
     const where = [a.visible()];
     if (filter.stages?.length) where.push(`l.stage = ANY(${p.add(filter.stages)}::lead_stage[])`);
     if (filter.industryCodes?.length) where.push(`l.industry_code = ANY(${p.add(filter.industryCodes)}::text[])`);

@@ -58,6 +58,6 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
     LeadStatsRepository,
     LeadStatsResolver,
   ],
-  exports: [LeadService, LeadRepository],
+  exports: [LeadService, LeadRepository, LeadLoader],
 })
 export class LeadsModule {}

@@ -223,3 +223,28 @@ describe('zero-setup start: embedded PostgreSQL (PGlite) and private Redis, api 
     }
   }, 180_000);
 });
+
+describe('zero-setup stop when its private redis-server has died', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stop() finishes in bounded time after redis-server was SIGKILLed', async () => {
+    const p = await startPlatform({
+      env: { PATH: process.env.PATH, DATA_DIR: dir, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'error' },
+      host: '127.0.0.1',
+    });
+    const url = p.config.redisUrl!;
+    const probe = new Redis(url, { maxRetriesPerRequest: 1 });
+    const info = await probe.info('server');
+    probe.disconnect();
+    const pid = Number(/process_id:(\d+)/.exec(info)![1]);
+    process.kill(pid, 'SIGKILL');
+    const started = Date.now();
+    await p.stop();
+    // QueueFactory's grace period (10 s) plus closing by force: never the indefinite wait it was.
+    expect(Date.now() - started).toBeLessThan(25_000);
+  }, 120_000);
+});

@@ -167,15 +167,34 @@ export class QueueFactory implements BeforeApplicationShutdown {
     return worker;
   }
 
-  /** Waits for the jobs in progress, then closes workers and queues. */
-  async close(): Promise<void> {
+  /**
+   * Waits for the jobs in progress, then closes workers and queues. Bounded: with Redis gone BullMQ's
+   * graceful close never returns, so after the grace period workers are closed by force (a job cut
+   * short is retried; its effects are keyed to be safe twice) and connections are dropped.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
     this.closed = true;
     clearInterval(this.scheduleTimer);
     this.scheduleTimer = undefined;
-    await this.checking;
-    await Promise.allSettled(this.workers.map((w) => w.close()));
+    const graceful = (async () => {
+      await this.checking;
+      await Promise.allSettled(this.workers.map((w) => w.close()));
+      await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      graceful.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!inTime) {
+      this.logger.warn(`queues did not close within ${graceMs} ms (is Redis reachable?): closing by force`);
+      await Promise.allSettled(this.workers.map((w) => within(w.close(true), 1000)));
+      for (const q of this.queues.values()) void q.disconnect().catch(() => undefined);
+    }
     this.workers.length = 0;
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
 
@@ -186,6 +205,14 @@ export class QueueFactory implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+/** How long close() waits for jobs in progress before it closes by force. */
+const CLOSE_GRACE_MS = 10_000;
+
+function within(work: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
 
 @Global()

@@ -28,6 +28,7 @@ export class ConflictRepository {
   }
 
   /** Open leads of other units with the same USCC or normalised name. */
+  // The column is char(18): compared with text it is cast per row and lead_uscc is never used.
   findCandidates(
     tx: EntityManager,
     leadId: string,
@@ -37,11 +38,11 @@ export class ConflictRepository {
   ): Promise<ConflictCandidate[]> {
     return tx.query(
       `SELECT l.id, l.owner_unit_id AS "ownerUnitId", ou.path AS "ownerPath",
-              CASE WHEN $4::text IS NOT NULL AND l.investor_uscc = $4::text THEN 'USCC' ELSE 'NAME' END AS match
+              CASE WHEN $4::text IS NOT NULL AND l.investor_uscc = $4::char(18) THEN 'USCC' ELSE 'NAME' END AS match
          FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
         WHERE l.id <> $1 AND l.owner_unit_id <> $2
           AND l.stage NOT IN ('LOST', 'OPERATING')
-          AND (l.investor_name_norm = $3 OR ($4::text IS NOT NULL AND l.investor_uscc = $4::text))`,
+          AND (l.investor_name_norm = $3 OR ($4::text IS NOT NULL AND l.investor_uscc = $4::char(18)))`,
       [leadId, ownerUnitId, nameNorm, uscc],
     );
   }

@@ -16,7 +16,6 @@ import { LeadStage } from './domain/lead-stage';
 import { SharingScope, type VisibleLead } from './lead.entity';
 import { ContactModel, InvestorModel, LeadHistoryEntryModel, LeadModel } from './lead.model';
 import { LeadService } from './lead.service';
-import { readableChange } from './lead-visibility';
 import { LeadLoader } from './lead.loader';
 import { CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './dto/lead.input';
 import { LeadActivityInput } from './dto/lead-activity.input';
@@ -184,9 +183,8 @@ export class LeadResolver {
   }
 
   @ResolveField(() => [LeadHistoryEntryModel], { description: 'Every change; sensitive values only for the owner and assigned chains' })
-  async history(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
-    const rows = await this.loader.history(ctx).load(lead.id);
-    return rows.map((r) => ({ ...r, changes: r.changes.map((c) => readableChange(c, lead.detail)) }));
+  history(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
+    return this.loader.history(ctx).load(lead.id);
   }
 
   @ResolveField(() => [LeadConflictNoticeModel], { description: 'Other units engaged with the same investor' })
@@ -195,9 +193,12 @@ export class LeadResolver {
   }
 
 
-  @ResolveField(() => UserModel, { nullable: true, description: 'Null when an API client created the lead' })
+  @ResolveField(() => UserModel, {
+    nullable: true,
+    description: 'Null when an API client created the lead, and always for API clients (they get ownerUnit, not the person)',
+  })
   createdBy(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {
-    return lead.createdByKind === 'user' ? this.loader.users(ctx).load(lead.createdById) : null;
+    return this.loader.person(ctx, lead.createdByKind, lead.createdById);
   }
 
   @ResolveField(() => Boolean)
@@ -210,9 +211,9 @@ export class LeadResolver {
 export class LeadHistoryResolver {
   constructor(private readonly loader: LeadLoader) {}
 
-  @ResolveField(() => UserModel, { nullable: true })
+  @ResolveField(() => UserModel, { nullable: true, description: 'Who acted; null for the system, API clients, and for API-client readers' })
   actor(@Parent() entry: LeadHistoryEntryModel, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {
-    return entry.actorKind === 'user' && entry.actorId ? this.loader.users(ctx).load(entry.actorId) : null;
+    return this.loader.person(ctx, entry.actorKind, entry.actorId);
   }
 }
 

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type Actor,
-  ApiScope,
   ConflictException,
   FieldErrors,
   ForbiddenException,
@@ -26,6 +25,7 @@ import { type FieldChange, type LeadEntity, SharingScope, type VisibleLead, Assi
 import { LeadInputValidator, type LeadFields } from './lead-input.validator';
 import { LeadRepository } from './lead.repository';
 import { ConflictService } from './conflicts/conflict.service';
+import { requireLeadsWrite } from './write-scope';
 import {
   type CreateLeadInput,
   type LeadFilter,
@@ -304,9 +304,7 @@ export class LeadService {
     await this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, id, tx);
       if (!lead) throw new NotFoundException('Lead');
-      if (actor.kind === 'apiClient' && !actor.scopes.includes(ApiScope.LeadsWrite)) {
-        throw new ForbiddenException('This API key may only read');
-      }
+      requireLeadsWrite(actor);
       if (version !== null && lead.version !== version) {
         // Permission first: a caller who may not edit learns nothing from the version.
         if (!lead.canEdit) throw new ForbiddenException('You may not change this lead');
@@ -339,9 +337,8 @@ export class LeadService {
   }
 
   private requireWriter(actor: Actor): void {
-    if (actor.kind === 'apiClient') {
-      if (!actor.scopes.includes(ApiScope.LeadsWrite)) throw new ForbiddenException('This API key may only read');
-    } else if (!roleAtLeast(actor.role, Role.OFFICER)) {
+    requireLeadsWrite(actor);
+    if (actor.kind === 'user' && !roleAtLeast(actor.role, Role.OFFICER)) {
       throw new ForbiddenException('Viewers cannot create leads');
     }
   }

@@ -4,6 +4,7 @@ import { Leads1764300002000 } from './1764300002000-leads';
 import { UserTokenVersion1764300005000 } from './1764300005000-user-token-version';
 import { ApiClientNameActive1764300005100 } from './1764300005100-api-client-name-active';
 import { OutboxAttempts1764300006000 } from './1764300006000-outbox-attempts';
+import { HistoryConflict1764440000000 } from './1764440000000-history-conflict';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   UserTokenVersion1764300005000,
   ApiClientNameActive1764300005100,
   OutboxAttempts1764300006000,
+  HistoryConflict1764440000000,
 ];

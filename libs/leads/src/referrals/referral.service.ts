@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   type Actor,
-  ApiScope,
   ConflictException,
   ForbiddenException,
   NotFoundException,
@@ -17,6 +16,7 @@ import { OrgUnitRepository } from '@zs/org';
 import { DomainEventType, OutboxService } from '@zs/outbox';
 import { LeadRepository } from '../lead.repository';
 import { AssignmentVia } from '../lead.entity';
+import { requireLeadsWrite } from '../write-scope';
 import { ReferralRepository } from './referral.repository';
 import { type ReferralDirection, type ReferralEntity, ReferralStatus } from './referral.entity';
 
@@ -43,7 +43,8 @@ export class ReferralService {
     const id = await this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, leadId, tx);
       if (!lead) throw new NotFoundException('Lead');
-      if (!lead.ownerChainEdit || (actor.kind === 'apiClient' && !actor.scopes.includes(ApiScope.LeadsWrite))) {
+      requireLeadsWrite(actor);
+      if (!lead.ownerChainEdit) {
         throw new ForbiddenException('Only the owning units refer a lead');
       }
       const to = isUuid(toUnitId) ? await this.units.findById(toUnitId, tx) : null;

@@ -103,9 +103,11 @@ export class LeadResolver {
   assignLead(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
-    @Args('unitId', { type: () => ID }) unitId: string,
+    @Args('unitId', { type: () => ID, nullable: true, description: 'The unit below yours; or give unitCode' }) unitId?: string | null,
+    @Args('unitCode', { type: () => String, nullable: true, description: 'The unit by code (e.g. 610115-Z1); exactly one of unitId and unitCode' })
+    unitCode?: string | null,
   ): Promise<VisibleLead> {
-    return this.leadService.assign(actor, id, unitId);
+    return this.leadService.assign(actor, id, { id: unitId, code: unitCode });
   }
 
   @Mutation(() => LeadActivityModel)

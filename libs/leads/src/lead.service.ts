@@ -26,6 +26,7 @@ import { LeadInputValidator, type LeadFields } from './lead-input.validator';
 import { LeadRepository } from './lead.repository';
 import { ConflictService } from './conflicts/conflict.service';
 import { requireLeadsWrite } from './write-scope';
+import { type UnitRef, activeUnit } from './unit-ref';
 import {
   type CreateLeadInput,
   type LeadFilter,
@@ -260,8 +261,7 @@ export class LeadService {
   }
 
   /** A district or the city assigns a lead directly to a unit below it. */
-  async assign(actor: Actor, id: string, unitId: string): Promise<VisibleLead> {
-    if (!isUuid(unitId)) throw ValidationException.field('unitId', 'no such unit');
+  async assign(actor: Actor, id: string, unitRef: UnitRef): Promise<VisibleLead> {
     return this.mutate(actor, id, null, async (tx, lead) => {
       if (
         actor.kind !== 'user' ||
@@ -271,12 +271,11 @@ export class LeadService {
       ) {
         throw new ForbiddenException('Leads are assigned by managers of a district or the city');
       }
-      const unit = await this.units.findById(unitId, tx);
-      if (!unit || !unit.active) throw ValidationException.field('unitId', 'no such active unit');
+      const { unit, path } = await activeUnit(this.units, tx, unitRef, { id: 'unitId', code: 'unitCode' });
       if (!unit.path.startsWith(actor.unitPath) || unit.id === actor.unitId) {
-        throw ValidationException.field('unitId', 'must be a unit below yours');
+        throw ValidationException.field(path, 'must be a unit below yours');
       }
-      if (unit.id === lead.ownerUnitId) throw ValidationException.field('unitId', 'the unit already owns the lead');
+      if (unit.id === lead.ownerUnitId) throw ValidationException.field(path, 'the unit already owns the lead');
       await conflictOnDuplicate(
         () => this.leads.insertAssignment(tx, lead.id, unit.id, AssignmentVia.ASSIGNMENT, actor.id),
         { lead_assignment_pkey: 'The lead is already assigned to this unit' },

@@ -11,7 +11,7 @@ export const LEAD_READ = `id code title summary sharingScope stage version viewe
   contacts { name title phone email }
   activities(first: 10) { totalCount edges { node { summary } } }
   createdBy { id }
-  history { action actorKind actor { id } note changes { field oldValue newValue } }
+  history { action actorKind actor { id } actorUnit { code } note changes { field oldValue newValue } }
   conflicts { id match status coordinatingUnit { code } otherLead { id title investor { uscc } contacts { phone } } }`;
 
 export type Mismatches = string[];
@@ -40,13 +40,15 @@ export function checkLeadNode(world: LeadWorld, viewer: Actor, l: LeadState, nod
   const known = world.conflicts.filter((c) => c.leads.includes(l.id) && o.knowsConflictOn(viewer, c, l, world.leads));
   const detected = (node.history as any[]).filter((h) => h.action === 'CONFLICT_DETECTED');
   if (detected.length !== known.length) out.push(`${tag}: ${detected.length} CONFLICT_DETECTED entries, expected ${known.length}`);
-  if (detected.some((h) => h.actorKind !== 'system' || h.actor !== null)) out.push(`${tag}: CONFLICT_DETECTED names an actor`);
+  if (detected.some((h) => h.actorKind !== 'system' || h.actor !== null || h.actorUnit !== null)) out.push(`${tag}: CONFLICT_DETECTED names an actor`);
   const resolved = (node.history as any[]).filter((h) => h.action === 'CONFLICT_RESOLVED');
   if (resolved.length !== known.filter((c) => c.status === 'RESOLVED').length) out.push(`${tag}: ${resolved.length} CONFLICT_RESOLVED entries`);
   if (viewer.kind === 'api') {
     // Partners get units, never the officers behind them.
     if (node.createdBy !== null) out.push(`${tag}: API client reads createdBy`);
     if ((node.history as any[]).some((h) => h.actor !== null)) out.push(`${tag}: API client reads history.actor`);
+    const created = (node.history as any[]).find((h) => h.action === 'CREATED');
+    if (created?.actorUnit?.code !== l.owner) out.push(`${tag}: CREATED entry's actorUnit ${created?.actorUnit?.code} ≠ ${l.owner}`);
   }
   if (o.seesDetail(viewer, l)) {
     if (node.investor.uscc !== l.uscc) out.push(`${tag}: owner/assigned chain gets uscc ${node.investor.uscc} ≠ ${l.uscc}`);

@@ -18,6 +18,7 @@ export interface HistoryRow {
   at: Date;
   changes: { field: string; oldValue: string | null; newValue: string | null }[];
   note: string | null;
+  actorUnitId: string | null;
 }
 
 /** Per-request batching for everything hanging off a lead, so a page costs a fixed number of statements. */

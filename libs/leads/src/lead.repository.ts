@@ -87,6 +87,8 @@ export interface HistoryRecord {
   changes: FieldChange[];
   note: string | null;
   detail: boolean;
+  /** The unit of the user or API client who acted (its current unit); null for the system. */
+  actorUnitId: string | null;
 }
 
 export interface NewLead extends LeadFields {
@@ -286,8 +288,10 @@ export class LeadRepository {
     const actorId = actor.kind === 'apiClient' ? 'NULL::uuid' : 'h.actor_id';
     return this.db.query(
       `SELECT h.id::text, h.lead_id AS "leadId", h.action, h.actor_kind AS "actorKind", ${actorId} AS "actorId", h.at, h.changes,
-              h.note, ${detail} AS detail
+              h.note, ${detail} AS detail, COALESCE(hu.unit_id, hc.unit_id) AS "actorUnitId"
          FROM lead_history h JOIN lead l ON l.id = h.lead_id JOIN org_unit ou ON ou.id = l.owner_unit_id
+         LEFT JOIN app_user hu ON h.actor_kind = 'user' AND hu.id = h.actor_id
+         LEFT JOIN api_client hc ON h.actor_kind = 'apiClient' AND hc.id = h.actor_id
          LEFT JOIN lead_conflict c ON c.id = h.conflict_id
         WHERE h.lead_id = ANY(${ids}::uuid[])
           AND (h.action <> 'ACTIVITY_ADDED' OR ${detail})

@@ -211,7 +211,18 @@ export class LeadResolver {
 
 @Resolver(() => LeadHistoryEntryModel)
 export class LeadHistoryResolver {
-  constructor(private readonly loader: LeadLoader) {}
+  constructor(
+    private readonly loader: LeadLoader,
+    private readonly units: OrgUnitLoader,
+  ) {}
+
+  @ResolveField(() => OrgUnitModel, {
+    nullable: true,
+    description: "The acting user's or API client's unit (what API clients get instead of the person); null for the system",
+  })
+  actorUnit(@Parent() entry: LeadHistoryEntryModel, @Context() ctx: GqlContext): Promise<OrgUnitEntity | null> | null {
+    return entry.actorUnitId ? this.units.byId(ctx).load(entry.actorUnitId) : null;
+  }
 
   @ResolveField(() => UserModel, { nullable: true, description: 'Who acted; null for the system, API clients, and for API-client readers' })
   actor(@Parent() entry: LeadHistoryEntryModel, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {

@@ -187,10 +187,10 @@ describe.each(['test', 'production'])('INTERNAL_SERVER_ERROR with NODE_ENV=%s', 
   });
 });
 
-describe('INTERNAL_SERVER_ERROR with NODE_ENV=development', () => {
+describe('INTERNAL_SERVER_ERROR with NODE_ENV=development and LOG_LEVEL=debug', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ NODE_ENV: 'development', LOG_LEVEL: 'error' });
+    t = await startTestApp({ NODE_ENV: 'development', LOG_LEVEL: 'debug' });
     await seedXian(t.app);
     await dropDatabase(t.db.name);
   });

@@ -186,9 +186,10 @@ describe('leads: core flows', () => {
     await create(zone1, { title: '冲突甲', industryCode: 'IC', investor: { name: '华为技术有限公司' } });
     const other = await userToken(t, 'gaoling1', '610117-Z1', 'OFFICER');
     const res = await create(other, { title: '冲突乙', industryCode: 'IC', investor: { name: '华为技术（中国）有限公司' } });
-    const notice = res.body.data!.createLead.conflicts;
-    expect(notice).toHaveLength(1);
-    expect(notice[0]).toMatchObject({ match: 'NAME', coordinatingUnit: { code: '610100' }, otherLead: null });
+    // The other lead is private to another district: its owner is told nothing (docs/leads-api.md "Conflicts"),
+    // not even in its history; the city, which coordinates, sees the conflict in full.
+    expect(res.body.data!.createLead.conflicts).toEqual([]);
+    expect(res.body.data!.createLead.history.map((h: { action: string }) => h.action)).toEqual(['CREATED']);
     const list = await t.gql(`{ conflicts(status: OPEN) { totalCount edges { node { id leads { code investor { name } } } } } }`, {}, { token: city });
     expect(list.body.data!.conflicts.totalCount).toBe(1);
     expect(list.body.data!.conflicts.edges[0].node.leads).toHaveLength(2);

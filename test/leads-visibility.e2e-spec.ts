@@ -176,8 +176,8 @@ describe('leads visibility: every read path', () => {
     const tree = world.tree;
     const openConflictOf = (l: LeadState) => world.conflicts.filter((c) => c.status === 'OPEN' && c.leads.includes(l.id));
     const result = await forEachViewer(viewers, async (v) => {
-      const knowsConflict = (l: LeadState) =>
-        openConflictOf(l).some((c) => c.leads.some((id) => o.seesDetail(v, world.lead(id))));
+      // A conflict is news only where its notice shows: the owner/assigned chains of the lead, when they may see the other lead.
+      const knowsConflict = (l: LeadState) => openConflictOf(l).some((c) => o.knowsConflictOn(v, c, l, world.leads));
       return [
         ...(await checkFilter(world, v, 'owner Z1', { ownerUnitIds: [tree.id(Z1)] }, (l) => l.owner === Z1)),
         ...(await checkFilter(world, v, 'owner OZ', { ownerUnitIds: [tree.id(OZ)] }, (l) => l.owner === OZ)),
@@ -188,24 +188,9 @@ describe('leads visibility: every read path', () => {
         ...(await checkFilter(world, v, 'scope PRIVATE', { sharingScopes: ['PRIVATE'] }, (l) => l.scope === 'PRIVATE')),
         ...(await checkFilter(world, v, 'scope DISTRICT', { sharingScopes: ['DISTRICT'] }, (l) => l.scope === 'DISTRICT')),
         ...(await checkFilter(world, v, 'stage SIGNED', { stages: ['SIGNED'] }, (l) => l.stage === 'SIGNED')),
-        // Conflict notices only reach the owner/assigned chains: a viewer outside them must not find a
-        // lead by "has a conflict" unless it learned of that conflict through a notice of its own.
-        ...(await checkFilter(
-          world,
-          v,
-          'hasConflict',
-          { hasConflict: true },
-          (l) => openConflictOf(l).length > 0 && o.seesDetail(v, l),
-          (l) => openConflictOf(l).length > 0 && knowsConflict(l),
-        )),
-        ...(await checkFilter(
-          world,
-          v,
-          'hasConflict:false',
-          { hasConflict: false },
-          (l) => openConflictOf(l).length === 0,
-          (l) => !(openConflictOf(l).length > 0 && o.seesDetail(v, l)),
-        )),
+        // hasConflict matches exactly the leads whose conflict notice the viewer gets, in both directions.
+        ...(await checkFilter(world, v, 'hasConflict', { hasConflict: true }, knowsConflict)),
+        ...(await checkFilter(world, v, 'hasConflict:false', { hasConflict: false }, (l) => !knowsConflict(l))),
       ];
     });
     expect(result).toEqual([]);

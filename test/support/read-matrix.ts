@@ -10,7 +10,8 @@ export const LEAD_READ = `id code title summary sharingScope stage version viewe
   investor { name uscc countryOrRegion }
   contacts { name title phone email }
   activities(first: 10) { totalCount edges { node { summary } } }
-  history { action actorKind note changes { field oldValue newValue } }
+  createdBy { id }
+  history { action actorKind actor { id } actorUnit { code } note changes { field oldValue newValue } }
   conflicts { id match status coordinatingUnit { code } otherLead { id title investor { uscc } contacts { phone } } }`;
 
 export type Mismatches = string[];
@@ -35,11 +36,25 @@ export function checkLeadNode(world: LeadWorld, viewer: Actor, l: LeadState, nod
     out.push(`${tag}: assignedUnits ${assigned} ≠ ${[...l.assigned].sort()}`);
   }
   if (node.viewerCanEdit !== o.canEdit(viewer, l)) out.push(`${tag}: viewerCanEdit ${node.viewerCanEdit}`);
+  // History follows the detail rule of what it describes; conflict entries that of the notice.
+  const known = world.conflicts.filter((c) => c.leads.includes(l.id) && o.knowsConflictOn(viewer, c, l, world.leads));
+  const detected = (node.history as any[]).filter((h) => h.action === 'CONFLICT_DETECTED');
+  if (detected.length !== known.length) out.push(`${tag}: ${detected.length} CONFLICT_DETECTED entries, expected ${known.length}`);
+  if (detected.some((h) => h.actorKind !== 'system' || h.actor !== null || h.actorUnit !== null)) out.push(`${tag}: CONFLICT_DETECTED names an actor`);
+  const resolved = (node.history as any[]).filter((h) => h.action === 'CONFLICT_RESOLVED');
+  if (resolved.length !== known.filter((c) => c.status === 'RESOLVED').length) out.push(`${tag}: ${resolved.length} CONFLICT_RESOLVED entries`);
+  if (viewer.kind === 'api') {
+    // Partners get units, never the officers behind them.
+    if (node.createdBy !== null) out.push(`${tag}: API client reads createdBy`);
+    if ((node.history as any[]).some((h) => h.actor !== null)) out.push(`${tag}: API client reads history.actor`);
+    const created = (node.history as any[]).find((h) => h.action === 'CREATED');
+    if (created?.actorUnit?.code !== l.owner) out.push(`${tag}: CREATED entry's actorUnit ${created?.actorUnit?.code} ≠ ${l.owner}`);
+  }
   if (o.seesDetail(viewer, l)) {
     if (node.investor.uscc !== l.uscc) out.push(`${tag}: owner/assigned chain gets uscc ${node.investor.uscc} ≠ ${l.uscc}`);
     if (!Array.isArray(node.contacts) || node.contacts.length === 0) out.push(`${tag}: owner/assigned chain gets no contacts`);
     if (!node.activities || node.activities.totalCount < 1) out.push(`${tag}: owner/assigned chain gets no activities`);
-    const open = world.conflicts.filter((c) => c.status === 'OPEN' && c.leads.includes(l.id));
+    const open = world.conflicts.filter((c) => c.status === 'OPEN' && c.leads.includes(l.id) && o.knowsConflictOn(viewer, c, l, world.leads));
     const notices = (node.conflicts as any[]).filter((n) => n.status === 'OPEN');
     if (notices.length !== open.length) out.push(`${tag}: ${notices.length} open conflict notices, expected ${open.length}`);
     for (const c of open) {
@@ -55,6 +70,7 @@ export function checkLeadNode(world: LeadWorld, viewer: Actor, l: LeadState, nod
       }
     }
   } else {
+    if (node.history.some((h: any) => h.action === 'ACTIVITY_ADDED')) out.push(`${tag}: ACTIVITY_ADDED history leaked`);
     if (node.investor.uscc !== null) out.push(`${tag}: uscc leaked`);
     if (node.contacts !== null) out.push(`${tag}: contacts leaked`);
     if (node.activities !== null) out.push(`${tag}: activities leaked`);

@@ -123,6 +123,16 @@ export class Oracle {
     return allowed ? 'OK' : 'FORBIDDEN';
   }
 
+  /**
+   * A conflict as a reader of lead `l` (one of its leads) learns of it there: notice, hasConflict,
+   * history entries. Owner and assigned chains of `l` only, and only when they may see the other
+   * lead; otherwise nothing distinguishes it (docs/leads-api.md "Conflicts").
+   */
+  knowsConflictOn(a: Actor, c: ConflictState, l: LeadState, leads: Map<string, LeadState>): boolean {
+    const other = leads.get(c.leads[0] === l.id ? c.leads[1] : c.leads[0])!;
+    return this.seesDetail(a, l) && this.canSee(a, other);
+  }
+
   /** The conflicts query: conflicts coordinated by the caller's unit or a unit below it; none for API clients. */
   seesConflict(a: Actor, c: ConflictState): boolean {
     return a.kind === 'user' && this.inChainOf(a.unit, c.coordinator);
@@ -139,7 +149,7 @@ export class Oracle {
       if (a.kind === 'user' && a.role === 'OFFICER') return 'EITHER';
       return 'FORBIDDEN';
     }
-    const seesNotice = c.leads.some((id) => this.seesDetail(a, leads.get(id)!));
+    const seesNotice = c.leads.some((id) => this.knowsConflictOn(a, c, leads.get(id)!, leads));
     return seesNotice ? 'FORBIDDEN' : 'NOT_FOUND';
   }
 

@@ -112,3 +112,16 @@ export function readableChange(
     (!detail && SENSITIVE_HISTORY_FIELDS.has(change.field)) || v === null || v === undefined ? null : JSON.stringify(v);
   return { field: change.field, oldValue: encode(change.oldValue), newValue: encode(change.newValue) };
 }
+
+/**
+ * The conflict `c` (one of whose leads is `l`) as a reader of `l` may know it: only from the owner
+ * and assigned chains of `l` (`detail`), and only when the caller may see the other lead too.
+ * Otherwise nothing on `l` distinguishes it: no notice, no hasConflict match, no history entry.
+ * The coordinating unit is an ancestor of both owners, so it always qualifies.
+ */
+export function knownConflict(actor: Actor, p: SqlParams, detail: string, c = 'c', l = 'l'): string {
+  if (detail === FALSE) return FALSE;
+  const other = leadAccess(actor, p, 'cl', 'clu');
+  return `(${detail} AND EXISTS (SELECT 1 FROM lead cl JOIN org_unit clu ON clu.id = cl.owner_unit_id
+    WHERE cl.id = CASE WHEN ${c}.lead_a_id = ${l}.id THEN ${c}.lead_b_id ELSE ${c}.lead_a_id END AND ${other.visible()}))`;
+}

@@ -3,11 +3,12 @@ import DataLoader from 'dataloader';
 import { type Actor, type GqlContext, requestLoader } from '@zs/common';
 import { UserRepository, type UserEntity } from '@zs/identity';
 import { LeadRepository } from './lead.repository';
-import type { FieldChange, VisibleLead } from './lead.entity';
+import type { VisibleLead } from './lead.entity';
+import { readableChange } from './lead-visibility';
 import { ConflictService } from './conflicts/conflict.service';
-import type { LeadConflictEntity } from './conflicts/conflict.entity';
 import type { LeadConflictNoticeModel } from './conflicts/conflict.model';
 
+/** A history entry as its reader may see it: values already redacted by the detail rule. */
 export interface HistoryRow {
   id: string;
   leadId: string;
@@ -15,8 +16,9 @@ export interface HistoryRow {
   actorKind: string;
   actorId: string | null;
   at: Date;
-  changes: FieldChange[];
+  changes: { field: string; oldValue: string | null; newValue: string | null }[];
   note: string | null;
+  actorUnitId: string | null;
 }
 
 /** Per-request batching for everything hanging off a lead, so a page costs a fixed number of statements. */
@@ -47,35 +49,31 @@ export class LeadLoader {
   }
 
   history(ctx: GqlContext): DataLoader<string, HistoryRow[]> {
-    return this.grouped(ctx, 'lead.history', (ids) => this.leads.historyFor(ids));
-  }
-
-  conflicts(ctx: GqlContext): DataLoader<string, LeadConflictEntity[]> {
-    return requestLoader(
-      ctx,
-      'lead.conflicts',
-      () =>
-        new DataLoader<string, LeadConflictEntity[]>(async (ids) => {
-          const rows = await this.conflictService.forLeads(ids);
-          return ids.map((id) => rows.filter((c) => c.leadAId === id || c.leadBId === id));
-        }),
+    return this.grouped(ctx, 'lead.history', async (ids) =>
+      (await this.leads.historyFor(ctx.actor!, ids)).map(({ detail, ...r }) => ({
+        ...r,
+        changes: r.changes.map((c) => readableChange(c, detail)),
+      })),
     );
   }
 
   /**
-   * What a lead's reader learns of its investor conflicts: notices for the owner and assigned chains
-   * (`detail`, from the visibility predicates), nothing for anyone else.
+   * What a lead's reader learns of its investor conflicts, decided in SQL (knownConflict): notices for
+   * the owner and assigned chains when they may see the other lead too, nothing for anyone else.
    */
-  async conflictNotices(ctx: GqlContext, lead: VisibleLead): Promise<LeadConflictNoticeModel[]> {
-    if (!lead.detail) return [];
-    const rows = await this.conflicts(ctx).load(lead.id);
-    return rows.map((c) => ({
-      id: c.id,
-      match: c.match,
-      status: c.status,
-      coordinatingUnitId: c.coordinatingUnitId,
-      otherLeadId: c.leadAId === lead.id ? c.leadBId : c.leadAId,
-    }));
+  conflictNotices(ctx: GqlContext, lead: VisibleLead): Promise<LeadConflictNoticeModel[]> {
+    if (!lead.detail) return Promise.resolve([]);
+    return this.grouped(ctx, 'lead.conflicts', (ids) => this.conflictService.knownForLeads(ctx.actor!, ids))
+      .load(lead.id)
+      .then((rows) =>
+        rows.map((c) => ({
+          id: c.id,
+          match: c.match,
+          status: c.status,
+          coordinatingUnitId: c.coordinatingUnitId,
+          otherLeadId: c.leadAId === lead.id ? c.leadBId : c.leadAId,
+        })),
+      );
   }
 
   /** Leads by id as the caller sees them; null for leads it may not see. */
@@ -92,7 +90,16 @@ export class LeadLoader {
     );
   }
 
-  users(ctx: GqlContext): DataLoader<string, UserEntity | null> {
+  /**
+   * The person behind a lead's creation or a history entry, as the caller may know them: API clients
+   * (partners) get the unit, never the officer; entries by API clients or the system name no person.
+   */
+  person(ctx: GqlContext, kind: string, id: string | null): Promise<UserEntity | null> | null {
+    if (ctx.actor?.kind !== 'user' || kind !== 'user' || !id) return null;
+    return this.users(ctx).load(id);
+  }
+
+  private users(ctx: GqlContext): DataLoader<string, UserEntity | null> {
     return requestLoader(
       ctx,
       'user.byId',

@@ -78,4 +78,5 @@ export class LeadHistoryEntryModel {
   @Field(() => String, { nullable: true }) note!: string | null;
   @Field(() => [FieldChangeModel]) changes!: FieldChangeModel[];
   actorId!: string | null;
+  actorUnitId!: string | null;
 }

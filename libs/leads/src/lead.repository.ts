@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, SortKeyType } from '@zs/common';
-import { type LeadAccess, leadAccess } from './lead-visibility';
+import { type LeadAccess, knownConflict, leadAccess } from './lead-visibility';
 import { SqlParams } from './sql';
 import type { FieldChange, LeadEntity, VisibleLead } from './lead.entity';
 import type { LeadFields } from './lead-input.validator';
@@ -83,6 +83,21 @@ export interface LeadPageQuery {
   withTotal?: boolean;
 }
 
+/** A history row as loaded for one caller: `detail` says whether sensitive values may be shown. */
+export interface HistoryRecord {
+  id: string;
+  leadId: string;
+  action: string;
+  actorKind: string;
+  actorId: string | null;
+  at: Date;
+  changes: FieldChange[];
+  note: string | null;
+  detail: boolean;
+  /** The unit of the user or API client who acted (its current unit); null for the system. */
+  actorUnitId: string | null;
+}
+
 export interface NewLead extends LeadFields {
   title: string;
   industryCode: string;
@@ -151,7 +166,7 @@ export class LeadRepository {
   }
 
   /** The visibility predicate and the LeadFilter as WHERE terms (also used by search). */
-  filterSql(a: LeadAccess, filter: LeadFilter, p: SqlParams): string[] {
+  filterSql(a: LeadAccess, filter: LeadFilter, p: SqlParams, actor: Actor): string[] {
     const where = [a.visible()];
     if (filter.stages?.length) where.push(`l.stage = ANY(${p.add(filter.stages)}::lead_stage[])`);
     if (filter.industryCodes?.length) where.push(`l.industry_code = ANY(${p.add(filter.industryCodes)}::text[])`);
@@ -180,8 +195,8 @@ export class LeadRepository {
     range('landed_at', filter.landedFrom, filter.landedTo);
     if (filter.hasConflict !== null && filter.hasConflict !== undefined) {
       // Conflicts are news for the owner and assigned chains only; to anyone else every lead is conflict-free.
-      const conflicted = `(EXISTS (SELECT 1 FROM lead_conflict c
-           WHERE c.status = 'OPEN' AND (c.lead_a_id = l.id OR c.lead_b_id = l.id)) AND ${a.detail()})`;
+      const conflicted = `EXISTS (SELECT 1 FROM lead_conflict c
+           WHERE c.status = 'OPEN' AND (c.lead_a_id = l.id OR c.lead_b_id = l.id) AND ${knownConflict(actor, p, a.detail())})`;
       where.push(filter.hasConflict ? conflicted : `NOT ${conflicted}`);
     }
     if (filter.investorUscc) {
@@ -195,12 +210,12 @@ export class LeadRepository {
   async page(actor: Actor, q: LeadPageQuery): Promise<{ rows: VisibleLead[]; total: number | null }> {
     // The count uses only the filter's parameters; the page adds access columns and the keyset.
     const cp = new SqlParams();
-    const where = this.filterSql(leadAccess(actor, cp), q.filter, cp);
+    const where = this.filterSql(leadAccess(actor, cp), q.filter, cp, actor);
     const countSql = `SELECT count(*)::int AS n FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id WHERE ${where.join(' AND ')}`;
 
     const p = new SqlParams();
     const a = leadAccess(actor, p);
-    const pageWhere = this.filterSql(a, q.filter, p);
+    const pageWhere = this.filterSql(a, q.filter, p, actor);
     const { expr, cast } = ORDER_EXPR[q.orderField];
     const dir = q.direction === OrderDirection.ASC ? 'ASC' : 'DESC';
     if (q.after) {
@@ -250,9 +265,10 @@ export class LeadRepository {
     actor: Actor | 'system',
     changes: FieldChange[],
     note: string | null = null,
+    conflictId: string | null = null,
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO lead_history (lead_id, action, actor_kind, actor_id, changes, note) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `INSERT INTO lead_history (lead_id, action, actor_kind, actor_id, changes, note, conflict_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         leadId,
         action,
@@ -260,18 +276,36 @@ export class LeadRepository {
         actor === 'system' ? null : actor.id,
         JSON.stringify(changes),
         note,
+        conflictId,
       ],
     );
   }
 
-  /** History of several leads in one statement (DataLoader batch). */
-  historyFor(leadIds: readonly string[]): Promise<
-    { id: string; leadId: string; action: string; actorKind: string; actorId: string | null; at: Date; changes: FieldChange[]; note: string | null }[]
-  > {
+  /**
+   * History of several leads as the caller may read it, in one statement (DataLoader batch). Entries
+   * follow the detail rule of what they describe: activities only for the owner and assigned chains,
+   * conflict entries only where the conflict notice shows (knownConflict). API clients never learn
+   * who acted (`actorId` null): partners get units, not people.
+   */
+  historyFor(actor: Actor, leadIds: readonly string[]): Promise<HistoryRecord[]> {
+    const p = new SqlParams();
+    const a = leadAccess(actor, p);
+    const ids = p.add([...leadIds]);
+    const detail = `(${a.detail()})`;
+    const conflictKnown = knownConflict(actor, p, detail);
+    const actorId = actor.kind === 'apiClient' ? 'NULL::uuid' : 'h.actor_id';
     return this.db.query(
-      `SELECT id::text, lead_id AS "leadId", action, actor_kind AS "actorKind", actor_id AS "actorId", at, changes, note
-         FROM lead_history WHERE lead_id = ANY($1::uuid[]) ORDER BY id`,
-      [[...leadIds]],
+      `SELECT h.id::text, h.lead_id AS "leadId", h.action, h.actor_kind AS "actorKind", ${actorId} AS "actorId", h.at, h.changes,
+              h.note, ${detail} AS detail, COALESCE(hu.unit_id, hc.unit_id) AS "actorUnitId"
+         FROM lead_history h JOIN lead l ON l.id = h.lead_id JOIN org_unit ou ON ou.id = l.owner_unit_id
+         LEFT JOIN app_user hu ON h.actor_kind = 'user' AND hu.id = h.actor_id
+         LEFT JOIN api_client hc ON h.actor_kind = 'apiClient' AND hc.id = h.actor_id
+         LEFT JOIN lead_conflict c ON c.id = h.conflict_id
+        WHERE h.lead_id = ANY(${ids}::uuid[])
+          AND (h.action <> 'ACTIVITY_ADDED' OR ${detail})
+          AND (h.action NOT IN ('CONFLICT_DETECTED', 'CONFLICT_RESOLVED') OR (c.id IS NOT NULL AND ${conflictKnown}))
+        ORDER BY h.id`,
+      p.values,
     );
   }
 

@@ -17,7 +17,6 @@ import { LeadStage } from './domain/lead-stage';
 import { SharingScope, type VisibleLead } from './lead.entity';
 import { ContactModel, InvestorModel, LeadHistoryEntryModel, LeadModel } from './lead.model';
 import { LeadService } from './lead.service';
-import { readableChange } from './lead-visibility';
 import { LeadLoader } from './lead.loader';
 import { CreateLeadInput, LeadFilter, LeadOrder, UpdateLeadInput } from './dto/lead.input';
 import { LeadActivityInput } from './dto/lead-activity.input';
@@ -121,9 +120,11 @@ export class LeadResolver {
   assignLead(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
-    @Args('unitId', { type: () => ID }) unitId: string,
+    @Args('unitId', { type: () => ID, nullable: true, description: 'The unit below yours; or give unitCode' }) unitId?: string | null,
+    @Args('unitCode', { type: () => String, nullable: true, description: 'The unit by code (e.g. 610115-Z1); exactly one of unitId and unitCode' })
+    unitCode?: string | null,
   ): Promise<VisibleLead> {
-    return this.leadService.assign(actor, id, unitId);
+    return this.leadService.assign(actor, id, { id: unitId, code: unitCode });
   }
 
   @Mutation(() => LeadActivityModel)
@@ -201,9 +202,8 @@ export class LeadResolver {
   }
 
   @ResolveField(() => [LeadHistoryEntryModel], { description: 'Every change; sensitive values only for the owner and assigned chains' })
-  async history(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
-    const rows = await this.loader.history(ctx).load(lead.id);
-    return rows.map((r) => ({ ...r, changes: r.changes.map((c) => readableChange(c, lead.detail)) }));
+  history(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<LeadHistoryEntryModel[]> {
+    return this.loader.history(ctx).load(lead.id);
   }
 
   @ResolveField(() => [LeadConflictNoticeModel], { description: 'Other units engaged with the same investor' })
@@ -212,9 +212,12 @@ export class LeadResolver {
   }
 
 
-  @ResolveField(() => UserModel, { nullable: true, description: 'Null when an API client created the lead' })
+  @ResolveField(() => UserModel, {
+    nullable: true,
+    description: 'Null when an API client created the lead, and always for API clients (they get ownerUnit, not the person)',
+  })
   createdBy(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {
-    return lead.createdByKind === 'user' ? this.loader.users(ctx).load(lead.createdById) : null;
+    return this.loader.person(ctx, lead.createdByKind, lead.createdById);
   }
 
   @ResolveField(() => Boolean)
@@ -225,11 +228,22 @@ export class LeadResolver {
 
 @Resolver(() => LeadHistoryEntryModel)
 export class LeadHistoryResolver {
-  constructor(private readonly loader: LeadLoader) {}
+  constructor(
+    private readonly loader: LeadLoader,
+    private readonly units: OrgUnitLoader,
+  ) {}
 
-  @ResolveField(() => UserModel, { nullable: true })
+  @ResolveField(() => OrgUnitModel, {
+    nullable: true,
+    description: "The acting user's or API client's unit (what API clients get instead of the person); null for the system",
+  })
+  actorUnit(@Parent() entry: LeadHistoryEntryModel, @Context() ctx: GqlContext): Promise<OrgUnitEntity | null> | null {
+    return entry.actorUnitId ? this.units.byId(ctx).load(entry.actorUnitId) : null;
+  }
+
+  @ResolveField(() => UserModel, { nullable: true, description: 'Who acted; null for the system, API clients, and for API-client readers' })
   actor(@Parent() entry: LeadHistoryEntryModel, @Context() ctx: GqlContext): Promise<UserEntity | null> | null {
-    return entry.actorKind === 'user' && entry.actorId ? this.loader.users(ctx).load(entry.actorId) : null;
+    return this.loader.person(ctx, entry.actorKind, entry.actorId);
   }
 }
 

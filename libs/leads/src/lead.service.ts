@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type Actor,
-  ApiScope,
   ConflictException,
   FieldErrors,
   ForbiddenException,
@@ -26,6 +25,8 @@ import { type FieldChange, type LeadEntity, SharingScope, type VisibleLead, Assi
 import { LeadInputValidator, type LeadFields } from './lead-input.validator';
 import { LeadRepository, sortKeyTypeOf } from './lead.repository';
 import { ConflictService } from './conflicts/conflict.service';
+import { requireLeadsWrite } from './write-scope';
+import { type UnitRef, activeUnit } from './unit-ref';
 import {
   type CreateLeadInput,
   type LeadFilter,
@@ -264,8 +265,7 @@ export class LeadService {
   }
 
   /** A district or the city assigns a lead directly to a unit below it. */
-  async assign(actor: Actor, id: string, unitId: string): Promise<VisibleLead> {
-    if (!isUuid(unitId)) throw ValidationException.field('unitId', 'no such unit');
+  async assign(actor: Actor, id: string, unitRef: UnitRef): Promise<VisibleLead> {
     return this.mutate(actor, id, null, async (tx, lead) => {
       if (
         actor.kind !== 'user' ||
@@ -275,12 +275,11 @@ export class LeadService {
       ) {
         throw new ForbiddenException('Leads are assigned by managers of a district or the city');
       }
-      const unit = await this.units.findById(unitId, tx);
-      if (!unit || !unit.active) throw ValidationException.field('unitId', 'no such active unit');
+      const { unit, path } = await activeUnit(this.units, tx, unitRef, { id: 'unitId', code: 'unitCode' });
       if (!unit.path.startsWith(actor.unitPath) || unit.id === actor.unitId) {
-        throw ValidationException.field('unitId', 'must be a unit below yours');
+        throw ValidationException.field(path, 'must be a unit below yours');
       }
-      if (unit.id === lead.ownerUnitId) throw ValidationException.field('unitId', 'the unit already owns the lead');
+      if (unit.id === lead.ownerUnitId) throw ValidationException.field(path, 'the unit already owns the lead');
       await conflictOnDuplicate(
         () => this.leads.insertAssignment(tx, lead.id, unit.id, AssignmentVia.ASSIGNMENT, actor.id),
         { lead_assignment_pkey: 'The lead is already assigned to this unit' },
@@ -308,9 +307,7 @@ export class LeadService {
     await this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, id, tx);
       if (!lead) throw new NotFoundException('Lead');
-      if (actor.kind === 'apiClient' && !actor.scopes.includes(ApiScope.LeadsWrite)) {
-        throw new ForbiddenException('This API key may only read');
-      }
+      requireLeadsWrite(actor);
       if (version !== null && lead.version !== version) {
         // Permission first: a caller who may not edit learns nothing from the version.
         if (!lead.canEdit) throw new ForbiddenException('You may not change this lead');
@@ -343,9 +340,8 @@ export class LeadService {
   }
 
   private requireWriter(actor: Actor): void {
-    if (actor.kind === 'apiClient') {
-      if (!actor.scopes.includes(ApiScope.LeadsWrite)) throw new ForbiddenException('This API key may only read');
-    } else if (!roleAtLeast(actor.role, Role.OFFICER)) {
+    requireLeadsWrite(actor);
+    if (actor.kind === 'user' && !roleAtLeast(actor.role, Role.OFFICER)) {
       throw new ForbiddenException('Viewers cannot create leads');
     }
   }

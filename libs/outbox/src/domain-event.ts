@@ -6,6 +6,7 @@ export enum DomainEventType {
   LeadShared = 'lead.shared',
   LeadReferred = 'lead.referred',
   ReferralAnswered = 'lead.referral_answered',
+  ReferralWithdrawn = 'lead.referral_withdrawn',
   LeadAssigned = 'lead.assigned',
   LeadActivityAdded = 'lead.activity_added',
   ConflictDetected = 'lead.conflict_detected',

@@ -97,7 +97,7 @@ export class PgSearchRepository implements SearchEngine {
 
   /** WHERE terms: visibility + filter + text match. */
   private where(actor: Actor, filter: LeadFilter, tokens: string[], industries: string[], p: SqlParams): string[] {
-    const where = this.leads.filterSql(leadAccess(actor, p), filter, p);
+    const where = this.leads.filterSql(leadAccess(actor, p), filter, p, actor);
     if (tokens.length > 0) {
       // (terms ∧ LIKE) ∨ industry, written as (terms ∨ industry) ∧ (LIKE ∨ industry): the first half is the
       // index condition (a BitmapOr), the second a cheap filter. In the first form the planner re-evaluates

@@ -5,6 +5,7 @@ import { UserTokenVersion1764300005000 } from './1764300005000-user-token-versio
 import { ApiClientNameActive1764300005100 } from './1764300005100-api-client-name-active';
 import { OutboxAttempts1764300006000 } from './1764300006000-outbox-attempts';
 import { UsernameCanonical1764420000000 } from './1764420000000-username-canonical';
+import { HistoryConflict1764440000000 } from './1764440000000-history-conflict';
 import { LeadSearch1764460000000 } from './1764460000000-lead-search';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ApiClientNameActive1764300005100,
   OutboxAttempts1764300006000,
   UsernameCanonical1764420000000,
+  HistoryConflict1764440000000,
   LeadSearch1764460000000,
   OutboxDeliveries1764470000000,
 ];

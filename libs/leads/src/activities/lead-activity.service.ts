@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type Actor, ApiScope, CONTROL_CHARS, FieldErrors, ForbiddenException, NotFoundException, isUuid } from '@zs/common';
+import { type Actor, CONTROL_CHARS, FieldErrors, ForbiddenException, NotFoundException, isUuid } from '@zs/common';
 import { DomainEventType, OutboxService } from '@zs/outbox';
 import { LeadRepository } from '../lead.repository';
+import { requireLeadsWrite } from '../write-scope';
 import { LeadActivityRepository } from './lead-activity.repository';
 import type { LeadActivityEntity } from './lead-activity.entity';
 import type { VisibleLead } from '../lead.entity';
@@ -41,7 +42,8 @@ export class LeadActivityService {
     return this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, leadId, tx);
       if (!lead) throw new NotFoundException('Lead');
-      if (!lead.canEdit || (actor.kind === 'apiClient' && !actor.scopes.includes(ApiScope.LeadsWrite))) {
+      requireLeadsWrite(actor);
+      if (!lead.canEdit) {
         throw new ForbiddenException('You may not record activities on this lead');
       }
       const activity = await this.activities.insert(tx, {

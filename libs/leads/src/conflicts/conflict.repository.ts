@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { newestFirstPage } from '../sql';
+import type { Actor } from '@zs/common';
+import { SqlParams, newestFirstPage } from '../sql';
+import { knownConflict, leadAccess } from '../lead-visibility';
 import type { ConflictMatch, ConflictResolution, ConflictStatus, LeadConflictEntity } from './conflict.entity';
 
 const SELECT = `c.id, c.lead_a_id AS "leadAId", c.lead_b_id AS "leadBId", c.match, c.coordinating_unit_id AS "coordinatingUnitId",
@@ -64,12 +66,22 @@ export class ConflictRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** Conflicts of several leads in one statement (DataLoader batch). */
-  forLeads(leadIds: readonly string[]): Promise<LeadConflictEntity[]> {
+  /**
+   * Conflicts of several leads in one statement (DataLoader batch), only those the caller may know
+   * of on that lead: from its owner or assigned chain, and only when the other lead is visible too.
+   */
+  knownForLeads(actor: Actor, leadIds: readonly string[]): Promise<(LeadConflictEntity & { leadId: string })[]> {
+    if (actor.kind !== 'user') return Promise.resolve([]);
+    const p = new SqlParams();
+    const ids = p.add([...leadIds]);
+    const detail = `(${leadAccess(actor, p).detail()})`;
     return this.db.query(
-      `SELECT ${SELECT} FROM lead_conflict c WHERE c.lead_a_id = ANY($1::uuid[]) OR c.lead_b_id = ANY($1::uuid[])
-        ORDER BY c.detected_at`,
-      [[...leadIds]],
+      `SELECT ${SELECT}, l.id AS "leadId"
+         FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+         JOIN lead_conflict c ON c.lead_a_id = l.id OR c.lead_b_id = l.id
+        WHERE l.id = ANY(${ids}::uuid[]) AND ${knownConflict(actor, p, detail)}
+        ORDER BY c.detected_at, c.id`,
+      p.values,
     );
   }
 
@@ -94,24 +106,22 @@ export class ConflictRepository {
 
 
   /**
-   * The conflict as the unit at `path` knows it, locked for the transaction: `coordinator` when the
-   * unit coordinates it (or is above the coordinator); otherwise it is known only to the owner and
-   * assigned chains of either lead, which see it as a notice on their lead.
+   * The conflict as the calling user knows it, locked for the transaction: `coordinator` when their
+   * unit coordinates it (or is above the coordinator); otherwise only where its notice shows on one
+   * of its leads (knownConflict). Anyone else gets null, exactly as for a conflict that does not exist.
    */
-  async lockKnownTo(
-    tx: EntityManager,
-    id: string,
-    path: string,
-  ): Promise<(LeadConflictEntity & { coordinator: boolean }) | null> {
-    const chain = (lead: string) => `EXISTS (SELECT 1 FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
-        WHERE l.id = ${lead} AND (ou.path LIKE $2::text || '%' OR EXISTS (SELECT 1 FROM lead_assignment la
-          JOIN org_unit lau ON lau.id = la.unit_id WHERE la.lead_id = l.id AND lau.path LIKE $2::text || '%')))`;
+  async lockKnownTo(tx: EntityManager, id: string, actor: Actor): Promise<(LeadConflictEntity & { coordinator: boolean }) | null> {
+    const p = new SqlParams();
+    const idParam = p.add(id);
+    const path = `${p.add(actor.unitPath)}::text`;
+    const detail = `(${leadAccess(actor, p).detail()})`;
     const rows: (LeadConflictEntity & { coordinator: boolean })[] = await tx.query(
-      `SELECT ${SELECT}, cu.path LIKE $2::text || '%' AS coordinator
+      `SELECT ${SELECT}, cu.path LIKE ${path} || '%' AS coordinator
          FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id
-        WHERE c.id = $1 AND (cu.path LIKE $2::text || '%' OR ${chain('c.lead_a_id')} OR ${chain('c.lead_b_id')})
+        WHERE c.id = ${idParam}::uuid AND (cu.path LIKE ${path} || '%' OR EXISTS (SELECT 1 FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+          WHERE l.id IN (c.lead_a_id, c.lead_b_id) AND ${knownConflict(actor, p, detail)}))
         FOR UPDATE OF c`,
-      [id, path],
+      p.values,
     );
     return rows[0] ?? null;
   }

@@ -62,8 +62,10 @@ export class ConflictService {
       const id = await this.conflicts.insertIfAbsent(tx, lead.id, other.id, other.match, coordinator);
       if (!id) continue;
       created++;
+      // The system detected it: naming the user whose save triggered it would tell the other side who
+      // chases its investor. The entry names the conflict so its readers are those of the notice.
       for (const leadId of [lead.id, other.id]) {
-        await this.leads.insertHistory(tx, leadId, 'CONFLICT_DETECTED', actor, [], null);
+        await this.leads.insertHistory(tx, leadId, 'CONFLICT_DETECTED', 'system', [], null, id);
       }
       await this.outbox.record(tx, actor, DomainEventType.ConflictDetected, lead.id, {
         conflictId: id,
@@ -81,7 +83,7 @@ export class ConflictService {
     errors.throwIfAny();
     if (actor.kind !== 'user' || !isUuid(id)) throw new NotFoundException('Conflict');
     return this.db.transaction(async (tx) => {
-      const conflict = await this.conflicts.lockKnownTo(tx, id, actor.unitPath);
+      const conflict = await this.conflicts.lockKnownTo(tx, id, actor);
       if (!conflict) throw new NotFoundException('Conflict');
       if (!conflict.coordinator || !roleAtLeast(actor.role, Role.MANAGER)) {
         throw new ForbiddenException('Conflicts are resolved by managers of the coordinating unit');
@@ -89,7 +91,7 @@ export class ConflictService {
       if (conflict.status === ConflictStatus.RESOLVED) throw new ConflictException('The conflict is already resolved');
       await this.conflicts.resolve(tx, id, resolution, note?.trim() || null, actor.id);
       for (const leadId of [conflict.leadAId, conflict.leadBId]) {
-        await this.leads.insertHistory(tx, leadId, 'CONFLICT_RESOLVED', actor, [], `${resolution}${note ? `: ${note}` : ''}`);
+        await this.leads.insertHistory(tx, leadId, 'CONFLICT_RESOLVED', actor, [], `${resolution}${note ? `: ${note}` : ''}`, id);
       }
       await this.outbox.record(tx, actor, DomainEventType.ConflictResolved, conflict.leadAId, {
         conflictId: id,
@@ -105,7 +107,8 @@ export class ConflictService {
     return this.conflicts.pageForCoordinator(actor.unitPath, status, limit, after);
   }
 
-  forLeads(leadIds: readonly string[]): Promise<LeadConflictEntity[]> {
-    return this.conflicts.forLeads(leadIds);
+  /** Conflicts of several leads as `actor` may know them (see knownConflict), as [leadId, conflict] pairs. */
+  knownForLeads(actor: Actor, leadIds: readonly string[]): Promise<(LeadConflictEntity & { leadId: string })[]> {
+    return this.conflicts.knownForLeads(actor, leadIds);
   }
 }

@@ -30,11 +30,15 @@ export class ReferralRepository {
 
   /**
    * The referral if the unit at `path` is on either end of it (the receiving or the referring unit,
-   * or above one of them), locked for the transaction; `receiver` says which end.
+   * or above one of them), locked for the transaction; `receiver` and `referrer` say which end.
    */
-  async lockKnownTo(tx: EntityManager, id: string, path: string): Promise<(ReferralEntity & { receiver: boolean }) | null> {
-    const rows: (ReferralEntity & { receiver: boolean })[] = await tx.query(
-      `SELECT ${SELECT}, tu.path LIKE $2::text || '%' AS receiver
+  async lockKnownTo(
+    tx: EntityManager,
+    id: string,
+    path: string,
+  ): Promise<(ReferralEntity & { receiver: boolean; referrer: boolean }) | null> {
+    const rows: (ReferralEntity & { receiver: boolean; referrer: boolean })[] = await tx.query(
+      `SELECT ${SELECT}, tu.path LIKE $2::text || '%' AS receiver, fu.path LIKE $2::text || '%' AS referrer
          FROM lead_referral r JOIN org_unit tu ON tu.id = r.to_unit_id JOIN org_unit fu ON fu.id = r.from_unit_id
         WHERE r.id = $1 AND (tu.path LIKE $2::text || '%' OR fu.path LIKE $2::text || '%') FOR UPDATE OF r`,
       [id, path],

@@ -35,10 +35,21 @@ export class ReferralResolver {
   referLead(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
-    @Args('toUnitId', { type: () => ID }) toUnitId: string,
+    @Args('toUnitId', { type: () => ID, nullable: true, description: 'The receiving unit; or give toUnitCode' }) toUnitId?: string | null,
+    @Args('note', { type: () => String, nullable: true }) note?: string | null,
+    @Args('toUnitCode', { type: () => String, nullable: true, description: 'The receiving unit by code (e.g. 610115-Z1); exactly one of toUnitId and toUnitCode' })
+    toUnitCode?: string | null,
+  ): Promise<ReferralEntity> {
+    return this.referralService.refer(actor, id, { id: toUnitId, code: toUnitCode }, note);
+  }
+
+  @Mutation(() => ReferralModel, { description: 'The referring unit takes back a PENDING referral (status WITHDRAWN)' })
+  withdrawReferral(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
     @Args('note', { type: () => String, nullable: true }) note?: string | null,
   ): Promise<ReferralEntity> {
-    return this.referralService.refer(actor, id, toUnitId, note);
+    return this.referralService.withdraw(actor, id, note);
   }
 
   @Mutation(() => ReferralModel, { description: 'Accept (join the assigned units) or decline with a reason' })

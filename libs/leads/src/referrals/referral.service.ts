@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   type Actor,
-  ApiScope,
   ConflictException,
   ForbiddenException,
   NotFoundException,
@@ -17,6 +16,8 @@ import { OrgUnitRepository } from '@zs/org';
 import { DomainEventType, OutboxService } from '@zs/outbox';
 import { LeadRepository } from '../lead.repository';
 import { AssignmentVia } from '../lead.entity';
+import { requireLeadsWrite } from '../write-scope';
+import { type UnitRef, activeUnit } from '../unit-ref';
 import { ReferralRepository } from './referral.repository';
 import { type ReferralDirection, type ReferralEntity, ReferralStatus } from './referral.entity';
 
@@ -37,18 +38,18 @@ export class ReferralService {
   ) {}
 
   /** The owner chain offers its lead to another unit, which may see it while the offer is pending. */
-  async refer(actor: Actor, leadId: string, toUnitId: string, noteInput: string | null | undefined): Promise<ReferralEntity> {
+  async refer(actor: Actor, leadId: string, toUnit: UnitRef, noteInput: string | null | undefined): Promise<ReferralEntity> {
     const note = checkNote('note', noteInput);
     if (!isUuid(leadId)) throw new NotFoundException('Lead');
     const id = await this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, leadId, tx);
       if (!lead) throw new NotFoundException('Lead');
-      if (!lead.ownerChainEdit || (actor.kind === 'apiClient' && !actor.scopes.includes(ApiScope.LeadsWrite))) {
+      requireLeadsWrite(actor);
+      if (!lead.ownerChainEdit) {
         throw new ForbiddenException('Only the owning units refer a lead');
       }
-      const to = isUuid(toUnitId) ? await this.units.findById(toUnitId, tx) : null;
-      if (!to || !to.active) throw ValidationException.field('toUnitId', 'no such active unit');
-      if (to.id === lead.ownerUnitId) throw ValidationException.field('toUnitId', 'the unit already owns the lead');
+      const { unit: to, path } = await activeUnit(this.units, tx, toUnit, { id: 'toUnitId', code: 'toUnitCode' });
+      if (to.id === lead.ownerUnitId) throw ValidationException.field(path, 'the unit already owns the lead');
       if (await this.leads.isAssigned(tx, lead.id, to.id)) {
         throw new ConflictException('The lead is already assigned to this unit');
       }
@@ -92,6 +93,34 @@ export class ReferralService {
         referralId: referral.id,
         toUnitId: referral.toUnitId,
         accepted: accept,
+      });
+    });
+    return (await this.referrals.findById(referralId))!;
+  }
+
+  /**
+   * The referring unit takes back a PENDING offer: OFFICER+ of the referring unit, MANAGER+ above it.
+   * The receiving side is FORBIDDEN; a referral the caller's unit is on neither end of is NOT_FOUND.
+   */
+  async withdraw(actor: Actor, referralId: string, noteInput: string | null | undefined): Promise<ReferralEntity> {
+    const note = checkNote('note', noteInput);
+    if (actor.kind !== 'user' || !isUuid(referralId)) throw new NotFoundException('Referral');
+    await this.db.transaction(async (tx) => {
+      const referral = await this.referrals.lockKnownTo(tx, referralId, actor.unitPath);
+      if (!referral) throw new NotFoundException('Referral');
+      const own = referral.fromUnitId === actor.unitId;
+      const mayWithdraw = referral.referrer && (own ? roleAtLeast(actor.role, Role.OFFICER) : roleAtLeast(actor.role, Role.MANAGER));
+      if (!mayWithdraw) {
+        throw new ForbiddenException('Referrals are withdrawn by officers of the referring unit or managers above it');
+      }
+      if (referral.status !== ReferralStatus.PENDING) throw new ConflictException(`The referral is already ${referral.status}`);
+      await this.referrals.answer(tx, referral.id, ReferralStatus.WITHDRAWN, note, actor.id);
+      // The receiving unit loses sight of the lead: the version moves so cached copies are refreshed.
+      await this.leads.update(tx, referral.leadId, {});
+      await this.leads.insertHistory(tx, referral.leadId, 'REFERRAL_WITHDRAWN', actor, [], note);
+      await this.outbox.record(tx, actor, DomainEventType.ReferralWithdrawn, referral.leadId, {
+        referralId: referral.id,
+        toUnitId: referral.toUnitId,
       });
     });
     return (await this.referrals.findById(referralId))!;

@@ -13,6 +13,7 @@ import { LeadsModule } from '@zs/leads';
 import { SearchModule } from '@zs/search';
 import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
+import { LabelsModule } from './labels/labels.module';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         OrgUnitModule,
         IdentityModule,
         LeadsModule,
+        LabelsModule,
         SearchModule,
         ...extra,
       ],

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainException } from './domain.exception';
+import { DomainException, type FieldError } from './domain.exception';
+import { currentLanguage, translate, type Language } from '../i18n/catalog';
 import { ErrorCode } from './error-code';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -62,6 +63,8 @@ const PASSTHROUGH_CODES = new Set<string>([
 
 export interface FormatOptions {
   exposeInternals: boolean;
+  /** Defaults to the language of the request being served (Accept-Language). */
+  language?: Language;
   onInternalError?: (error: unknown) => void;
 }
 
@@ -82,6 +85,21 @@ function withFields(formatted: GraphQLFormattedError): GraphQLFormattedError {
 }
 
 /**
+ * The one place messages are translated: the message and every `fields[].message`. A message made of
+ * `path: message` parts (ValidationException's) is rebuilt from the translated fields.
+ */
+function localized(formatted: GraphQLFormattedError, language: Language): GraphQLFormattedError {
+  if (language === 'en') return formatted;
+  const fields = formatted.extensions?.fields;
+  if (!Array.isArray(fields)) return { ...formatted, message: translate(formatted.message, language) };
+  const list = fields as FieldError[];
+  const composed = list.map((f) => `${f.path}: ${f.message}`).join('; ');
+  const zhFields = list.map((f) => ({ path: f.path, message: translate(f.message, language) }));
+  const message = formatted.message === composed ? zhFields.map((f) => `${f.path}: ${f.message}`).join('; ') : translate(formatted.message, language);
+  return { ...formatted, message, extensions: { ...formatted.extensions, fields: zhFields } };
+}
+
+/**
  * Apollo `formatError` hook: domain exceptions keep their code and fields; errors about the request
  * itself (parse, validation, bad variables, limits) pass through; anything unexpected becomes
  * INTERNAL_SERVER_ERROR with a generic message. No stack trace leaves the server outside development.
@@ -91,23 +109,22 @@ export function formatGraphQLError(
   error: unknown,
   opts: FormatOptions,
 ): GraphQLFormattedError {
+  const language = opts.language ?? currentLanguage();
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof DomainException) {
-    return {
-      message: original.message,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: domainExtensions(original),
-    };
+    return localized(
+      { message: original.message, locations: formatted.locations, path: formatted.path, extensions: domainExtensions(original) },
+      language,
+    );
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code) && original instanceof GraphQLError) {
     const shown = code === ErrorCode.BadUserInput ? withFields(formatted) : formatted;
-    return opts.exposeInternals ? shown : withoutStacktrace(shown);
+    return localized(opts.exposeInternals ? shown : withoutStacktrace(shown), language);
   }
   opts.onInternalError?.(original);
   return {
-    message: opts.exposeInternals && original instanceof Error ? original.message : 'Internal server error',
+    message: opts.exposeInternals && original instanceof Error ? original.message : translate('Internal server error', language),
     locations: formatted.locations,
     path: formatted.path,
     extensions: opts.exposeInternals

@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface RequestContextStore {
   requestId: string;
+  /** Language of error messages, from Accept-Language. */
+  language?: 'en' | 'zh';
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContextStore>();

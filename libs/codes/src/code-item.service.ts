@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   type Actor,
   FieldErrors,
-  ForbiddenException,
-  NotFoundException,
+  AccessDeniedException,
+  EntityNotFoundException,
   Role,
   conflictOnDuplicate,
 } from '@zs/common';
@@ -77,7 +77,7 @@ export class CodeItemService {
     if (input.active === null) errors.add('input.active', 'cannot be null');
     errors.throwIfAny();
     const existing = await this.codes.findOne(input.kind, input.code);
-    if (!existing) throw new NotFoundException('Code');
+    if (!existing) throw new EntityNotFoundException('Code');
     const patch: Partial<CodeItemEntity> = {};
     if (input.nameZh) patch.nameZh = input.nameZh.trim();
     if (input.nameEn) patch.nameEn = input.nameEn.trim();
@@ -93,7 +93,7 @@ export class CodeItemService {
   private requireAdmin(actor: Actor): void {
     // Code tables are city-wide: only the city's administrators change them.
     if (actor.kind !== 'user' || actor.role !== Role.ADMIN || actor.unitTier !== 'CITY') {
-      throw new ForbiddenException('Only city administrators manage code tables');
+      throw new AccessDeniedException('Only city administrators manage code tables');
     }
   }
 }

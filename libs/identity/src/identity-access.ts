@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { type Actor, FieldErrors, ForbiddenException, Role, type UserActor, isUuid, roleAtLeast } from '@zs/common';
+import { type Actor, FieldErrors, AccessDeniedException, Role, type UserActor, isUuid, roleAtLeast } from '@zs/common';
 import { type OrgUnitEntity, OrgUnitRepository } from '@zs/org';
 
 /** Who administers identities: a signed-in user through GraphQL, or the operator through the CLI. */
@@ -9,14 +9,14 @@ export type IdentityActor = Actor | 'system';
 export function requireUserAdmin(actor: IdentityActor): asserts actor is UserActor | 'system' {
   if (actor === 'system') return;
   if (actor.kind !== 'user' || !roleAtLeast(actor.role, Role.MANAGER)) {
-    throw new ForbiddenException('Only administrators and managers manage users');
+    throw new AccessDeniedException('Only administrators and managers manage users');
   }
 }
 
 /** API keys are managed by ADMINs only. */
 export function requireKeyAdmin(actor: IdentityActor): asserts actor is UserActor | 'system' {
   if (actor === 'system') return;
-  if (actor.kind !== 'user' || actor.role !== Role.ADMIN) throw new ForbiddenException('Only administrators manage API keys');
+  if (actor.kind !== 'user' || actor.role !== Role.ADMIN) throw new AccessDeniedException('Only administrators manage API keys');
 }
 
 /**
@@ -34,14 +34,14 @@ export function unitInReach(actor: IdentityActor, unit: Pick<OrgUnitEntity, 'id'
 /** A MANAGER grants at most MANAGER, an ADMIN any role; never above one's own. */
 export function requireMayGrant(actor: IdentityActor, role: Role): void {
   if (actor === 'system' || actor.kind !== 'user') return;
-  if (!roleAtLeast(actor.role, role)) throw new ForbiddenException(`You cannot grant the role ${role}`);
+  if (!roleAtLeast(actor.role, role)) throw new AccessDeniedException(`You cannot grant the role ${role}`);
 }
 
 /** Nobody changes their own role, unit, password (use changePassword) or active flag here; nobody touches a higher role. */
 export function requireMayManage(actor: IdentityActor, target: { id: string; role: Role }): void {
   if (actor === 'system' || actor.kind !== 'user') return;
-  if (target.id === actor.id) throw new ForbiddenException('You cannot change your own account this way');
-  if (!roleAtLeast(actor.role, target.role)) throw new ForbiddenException('The user has a higher role than yours');
+  if (target.id === actor.id) throw new AccessDeniedException('You cannot change your own account this way');
+  if (!roleAtLeast(actor.role, target.role)) throw new AccessDeniedException('The user has a higher role than yours');
 }
 
 export interface UnitRef {

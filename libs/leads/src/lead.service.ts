@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type Actor,
-  ConflictException,
+  StateConflictException,
   FieldErrors,
-  ForbiddenException,
-  NotFoundException,
+  AccessDeniedException,
+  EntityNotFoundException,
   Role,
   ValidationException,
   conflictOnDuplicate,
@@ -157,7 +157,7 @@ export class LeadService {
   async update(actor: Actor, id: string, version: number, input: UpdateLeadInput): Promise<VisibleLead> {
     const fields = await this.validator.forUpdate(input);
     return this.mutate(actor, id, version, async (tx, lead) => {
-      if (!lead.canEdit) throw new ForbiddenException('You may not edit this lead');
+      if (!lead.canEdit) throw new AccessDeniedException('You may not edit this lead');
       const changes = diff(lead, fields);
       if (changes.length === 0) return false;
       await this.leads.update(tx, lead.id, fields);
@@ -182,7 +182,7 @@ export class LeadService {
   async changeStage(actor: Actor, id: string, version: number, change: StageChange): Promise<VisibleLead> {
     if (change.note && change.note.length > 2000) throw ValidationException.field('note', 'must be at most 2000 characters');
     return this.mutate(actor, id, version, async (tx, lead) => {
-      if (!lead.canEdit) throw new ForbiddenException('You may not change this lead');
+      if (!lead.canEdit) throw new AccessDeniedException('You may not change this lead');
       const from = lead.stage;
       const to = change.stage;
       const transition = classifyTransition(from, to, lead.stageBeforeHold);
@@ -193,7 +193,7 @@ export class LeadService {
         case 'BACKWARD':
         case 'REOPEN':
           if (!lead.ownerChainManager) {
-            throw new ForbiddenException('Moving a lead backwards or reopening it is for managers of the owning units');
+            throw new AccessDeniedException('Moving a lead backwards or reopening it is for managers of the owning units');
           }
           patch.stageBeforeHold = null;
           patch.lostReasonCode = null;
@@ -249,11 +249,11 @@ export class LeadService {
 
   async share(actor: Actor, id: string, version: number, scope: SharingScope): Promise<VisibleLead> {
     return this.mutate(actor, id, version, async (tx, lead) => {
-      if (!lead.canEdit) throw new ForbiddenException('You may not share this lead');
+      if (!lead.canEdit) throw new AccessDeniedException('You may not share this lead');
       if (scope === lead.sharingScope) return false;
       // docs/leads-api.md: narrowing is for MANAGER and above of the owner unit or its ancestors.
       if (SCOPE_RANK[scope] < SCOPE_RANK[lead.sharingScope] && !lead.ownerChainManager) {
-        throw new ForbiddenException('Only managers of the owning units may narrow how a lead is shared');
+        throw new AccessDeniedException('Only managers of the owning units may narrow how a lead is shared');
       }
       await this.leads.update(tx, lead.id, { sharingScope: scope });
       await this.leads.insertHistory(tx, lead.id, 'SHARED', actor, [
@@ -273,7 +273,7 @@ export class LeadService {
         actor.unitTier === 'ZONE' ||
         !lead.canEdit
       ) {
-        throw new ForbiddenException('Leads are assigned by managers of a district or the city');
+        throw new AccessDeniedException('Leads are assigned by managers of a district or the city');
       }
       const { unit, path } = await activeUnit(this.units, tx, unitRef, { id: 'unitId', code: 'unitCode' });
       if (!unit.path.startsWith(actor.unitPath) || unit.id === actor.unitId) {
@@ -303,22 +303,22 @@ export class LeadService {
     version: number | null,
     change: (tx: EntityManager, lead: VisibleLead) => Promise<boolean>,
   ): Promise<VisibleLead> {
-    if (!isUuid(id)) throw new NotFoundException('Lead');
+    if (!isUuid(id)) throw new EntityNotFoundException('Lead');
     await this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, id, tx);
-      if (!lead) throw new NotFoundException('Lead');
+      if (!lead) throw new EntityNotFoundException('Lead');
       requireLeadsWrite(actor);
       if (version !== null && lead.version !== version) {
         // Permission first: a caller who may not edit learns nothing from the version.
-        if (!lead.canEdit) throw new ForbiddenException('You may not change this lead');
-        throw new ConflictException('The lead was changed by someone else; reload it and try again', {
+        if (!lead.canEdit) throw new AccessDeniedException('You may not change this lead');
+        throw new StateConflictException('The lead was changed by someone else; reload it and try again', {
           currentVersion: lead.version,
         });
       }
       await change(tx, lead);
     });
     const after = await this.leads.findVisible(actor, id);
-    if (!after) throw new NotFoundException('Lead');
+    if (!after) throw new EntityNotFoundException('Lead');
     return after;
   }
 
@@ -342,7 +342,7 @@ export class LeadService {
   private requireWriter(actor: Actor): void {
     requireLeadsWrite(actor);
     if (actor.kind === 'user' && !roleAtLeast(actor.role, Role.OFFICER)) {
-      throw new ForbiddenException('Viewers cannot create leads');
+      throw new AccessDeniedException('Viewers cannot create leads');
     }
   }
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Actor, ApiScope, ForbiddenException, Role } from '@zs/common';
+import { type Actor, ApiScope, AccessDeniedException, Role } from '@zs/common';
 import { requireLeadsWrite } from './write-scope';
 
 const base = { id: 'x', unitId: 'u', unitPath: '/c/u/', unitTier: 'DISTRICT' as const };
@@ -15,15 +15,15 @@ function sources(dir: string): string[] {
 
 describe('requireLeadsWrite', () => {
   it('refuses API keys without leads:write and lets writers and users through', () => {
-    expect(() => requireLeadsWrite(client([ApiScope.LeadsRead]))).toThrow(ForbiddenException);
-    expect(() => requireLeadsWrite(client([]))).toThrow(ForbiddenException);
+    expect(() => requireLeadsWrite(client([ApiScope.LeadsRead]))).toThrow(AccessDeniedException);
+    expect(() => requireLeadsWrite(client([]))).toThrow(AccessDeniedException);
     expect(() => requireLeadsWrite(client([ApiScope.LeadsWrite]))).not.toThrow();
     expect(() => requireLeadsWrite({ ...base, kind: 'user', role: Role.VIEWER, username: 'v' })).not.toThrow();
   });
 
-  it('is the only write-scope check of the write paths (the read predicates in lead-visibility.ts aside)', () => {
+  it('is the only write-scope check of the write paths (the read rule in lead-visibility.ts and its token form in lead-audience.ts aside)', () => {
     const copies = sources(__dirname).filter(
-      (f) => !/write-scope\.ts$|lead-visibility\.ts$/.test(f) && readFileSync(f, 'utf8').includes('ApiScope.LeadsWrite'),
+      (f) => !/write-scope\.ts$|lead-visibility\.ts$|lead-audience\.ts$/.test(f) && readFileSync(f, 'utf8').includes('ApiScope.LeadsWrite'),
     );
     expect(copies).toEqual([]);
   });

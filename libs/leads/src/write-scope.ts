@@ -1,4 +1,4 @@
-import { type Actor, ApiScope, ForbiddenException, hasScope } from '@zs/common';
+import { type Actor, ApiScope, AccessDeniedException, hasScope } from '@zs/common';
 
 /**
  * The one check that an API key may write leads (`leads:write`); every write path of libs/leads calls
@@ -6,5 +6,5 @@ import { type Actor, ApiScope, ForbiddenException, hasScope } from '@zs/common';
  * rights come from role and unit (lead-visibility.ts).
  */
 export function requireLeadsWrite(actor: Actor): void {
-  if (!hasScope(actor, ApiScope.LeadsWrite)) throw new ForbiddenException('This API key may only read');
+  if (!hasScope(actor, ApiScope.LeadsWrite)) throw new AccessDeniedException('This API key may only read');
 }

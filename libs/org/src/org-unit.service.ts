@@ -4,10 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type Actor,
-  ConflictException,
+  StateConflictException,
   FieldErrors,
-  ForbiddenException,
-  NotFoundException,
+  AccessDeniedException,
+  EntityNotFoundException,
   Role,
   conflictOnDuplicate,
   isUuid,
@@ -114,7 +114,7 @@ export class OrgUnitService {
     if (actor !== 'system') this.requireAdminRole(actor);
     return this.db.transaction(async (tx) => {
       const unit = isUuid(id) ? await this.units.lock(id, tx) : null;
-      if (!unit) throw new NotFoundException('Org unit');
+      if (!unit) throw new EntityNotFoundException('Org unit');
       if (actor !== 'system') this.requireInSubtree(actor, unit);
 
       const errors = new FieldErrors();
@@ -154,10 +154,10 @@ export class OrgUnitService {
 
       if (input.active === false && unit.active) {
         if ((await this.units.countActiveChildren(id, tx)) > 0) {
-          throw new ConflictException('The unit still has active child units', { reason: 'ACTIVE_CHILDREN' });
+          throw new StateConflictException('The unit still has active child units', { reason: 'ACTIVE_CHILDREN' });
         }
         if ((await this.units.countActiveUsers(id, tx)) > 0) {
-          throw new ConflictException('The unit still has active users', { reason: 'ACTIVE_USERS' });
+          throw new StateConflictException('The unit still has active users', { reason: 'ACTIVE_USERS' });
         }
         patch.active = false;
       }
@@ -215,13 +215,13 @@ export class OrgUnitService {
 
   private requireAdminRole(actor: Actor): void {
     if (actor.kind !== 'user' || actor.role !== Role.ADMIN) {
-      throw new ForbiddenException('Only administrators manage the organisation');
+      throw new AccessDeniedException('Only administrators manage the organisation');
     }
   }
 
   /** Admins manage their own unit's subtree; the city admin the whole tree. */
   private requireInSubtree(actor: Actor, target: OrgUnitEntity | null): void {
     const inSubtree = target ? target.path.startsWith(actor.unitPath) : actor.unitTier === 'CITY';
-    if (!inSubtree) throw new ForbiddenException('The unit is outside your part of the organisation');
+    if (!inSubtree) throw new AccessDeniedException('The unit is outside your part of the organisation');
   }
 }

@@ -29,13 +29,13 @@ export class UnauthenticatedException extends DomainException {
   }
 }
 
-export class ForbiddenException extends DomainException {
+export class AccessDeniedException extends DomainException {
   constructor(message = 'Not allowed') {
     super(ErrorCode.Forbidden, message);
   }
 }
 
-export class NotFoundException extends DomainException {
+export class EntityNotFoundException extends DomainException {
   constructor(what: string) {
     super(ErrorCode.NotFound, `${what} not found`);
   }
@@ -51,7 +51,7 @@ export class ValidationException extends DomainException {
   }
 }
 
-export class ConflictException extends DomainException {
+export class StateConflictException extends DomainException {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(ErrorCode.Conflict, message, [], details);
   }

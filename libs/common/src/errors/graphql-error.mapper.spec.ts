@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import {
-  ConflictException,
+  StateConflictException,
   DomainException,
-  ForbiddenException,
-  NotFoundException,
+  AccessDeniedException,
+  EntityNotFoundException,
   RateLimitedException,
   ServiceUnavailableException,
   UnauthenticatedException,
@@ -19,10 +19,10 @@ describe('formatGraphQLError', () => {
   it('maps every domain exception to its code, with fields/retryAfterSeconds/details where they belong', () => {
     const cases: [DomainException, Record<string, unknown>][] = [
       [new UnauthenticatedException(), { code: 'UNAUTHENTICATED' }],
-      [new ForbiddenException(), { code: 'FORBIDDEN' }],
-      [new NotFoundException('Lead'), { code: 'NOT_FOUND' }],
+      [new AccessDeniedException(), { code: 'FORBIDDEN' }],
+      [new EntityNotFoundException('Lead'), { code: 'NOT_FOUND' }],
       [ValidationException.field('input.name', 'too long'), { code: 'BAD_USER_INPUT', fields: [{ path: 'input.name', message: 'too long' }] }],
-      [new ConflictException('dup', { constraint: 'x' }), { code: 'CONFLICT', constraint: 'x' }],
+      [new StateConflictException('dup', { constraint: 'x' }), { code: 'CONFLICT', constraint: 'x' }],
       [new RateLimitedException('slow down', 12), { code: 'RATE_LIMITED', retryAfterSeconds: 12 }],
       [new ServiceUnavailableException(), { code: 'SERVICE_UNAVAILABLE' }],
       [new DomainException(ErrorCode.Internal, 'boom'), { code: 'INTERNAL_SERVER_ERROR' }],

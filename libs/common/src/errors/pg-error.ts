@@ -1,4 +1,4 @@
-import { ConflictException } from './domain.exception';
+import { StateConflictException } from './domain.exception';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -32,7 +32,7 @@ export async function conflictOnDuplicate<T>(
   } catch (err) {
     if (isUniqueViolation(err)) {
       const constraint = pgConstraint(err);
-      throw new ConflictException((constraint && messages[constraint]) || fallback, { constraint });
+      throw new StateConflictException((constraint && messages[constraint]) || fallback, { constraint });
     }
     throw err;
   }

@@ -8,7 +8,7 @@ export type Language = 'en' | 'zh';
  * test/i18n-catalog.e2e-spec.ts fails when a message thrown anywhere in libs/ or apps/ has no entry.
  */
 export const ZH: Readonly<Record<string, string>> = {
-  // nouns of NotFoundException
+  // nouns of EntityNotFoundException
   '{} not found': '{}不存在',
   Lead: '线索',
   'Org unit': '组织单位',

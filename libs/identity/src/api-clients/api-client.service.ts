@@ -7,7 +7,7 @@ import {
   ApiScope,
   type Connection,
   FieldErrors,
-  NotFoundException,
+  EntityNotFoundException,
   conflictOnDuplicate,
   isUuid,
   keysetConnection,
@@ -109,7 +109,7 @@ export class ApiClientService {
 
   /** api-keys:revoke, by the name of the active key. */
   async revoke(name: string): Promise<void> {
-    if ((await this.clients.revokeByName(name.trim())) === 0) throw new NotFoundException('Active API client');
+    if ((await this.clients.revokeByName(name.trim())) === 0) throw new EntityNotFoundException('Active API client');
   }
 
   /** revokeApiKey: by id; revoking a revoked key returns it unchanged. Keys out of reach look missing. */
@@ -117,7 +117,7 @@ export class ApiClientService {
     requireKeyAdmin(actor);
     const reach = actor === 'system' ? '/' : actor.unitPath;
     const client = isUuid(id) ? await this.clients.revokeInReach(id, reach) : null;
-    if (!client) throw new NotFoundException('API key');
+    if (!client) throw new EntityNotFoundException('API key');
     return client;
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, DomainException, FieldErrors, ForbiddenException, UnauthenticatedException } from '@zs/common';
+import { type Actor, DomainException, FieldErrors, AccessDeniedException, UnauthenticatedException } from '@zs/common';
 import { UserRepository } from '../users/user.repository';
 import { checkPassword } from '../users/user.service';
 import { USERNAME_INPUT_MAX, canonicalUsername, usernameProblem } from '../users/username';
@@ -62,7 +62,7 @@ export class AuthService {
 
   /** Revokes every token of the calling user (this one included). API clients have no tokens to revoke. */
   async logout(actor: Actor): Promise<void> {
-    if (actor.kind !== 'user') throw new ForbiddenException('Only users log out; API keys are revoked by an operator');
+    if (actor.kind !== 'user') throw new AccessDeniedException('Only users log out; API keys are revoked by an operator');
     if (!(await this.users.bumpTokenVersion(actor.id))) throw new UnauthenticatedException(INVALID_TOKEN);
   }
 
@@ -72,7 +72,7 @@ export class AuthService {
    * the user, this one included.
    */
   async changePassword(actor: Actor, currentPassword: string, newPassword: string, address?: string): Promise<void> {
-    if (actor.kind !== 'user') throw new ForbiddenException('Only users have a password');
+    if (actor.kind !== 'user') throw new AccessDeniedException('Only users have a password');
     const errors = new FieldErrors();
     checkPassword(errors, 'newPassword', newPassword);
     errors.throwIfAny();

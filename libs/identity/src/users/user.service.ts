@@ -5,7 +5,7 @@ import {
   type Actor,
   type Connection,
   FieldErrors,
-  NotFoundException,
+  EntityNotFoundException,
   Role,
   conflictOnDuplicate,
   isUuid,
@@ -196,7 +196,7 @@ export class UserService {
   /** users:deactivate (true) and reactivation by the operator. */
   async setActive(username: string, active: boolean): Promise<UserEntity> {
     const id = await this.users.idByCanonical(canonicalUsername(username));
-    if (!id) throw new NotFoundException('User');
+    if (!id) throw new EntityNotFoundException('User');
     if (!active) return this.deactivate('system', id);
     await this.users.setActive(id, true);
     return (await this.users.findById(id))!;
@@ -208,7 +208,7 @@ export class UserService {
     checkPassword(errors, 'password', password);
     errors.throwIfAny();
     const id = await this.users.idByCanonical(canonicalUsername(username));
-    if (!id) throw new NotFoundException('User');
+    if (!id) throw new EntityNotFoundException('User');
     return this.resetPassword('system', id, password, 'password');
   }
 
@@ -218,7 +218,7 @@ export class UserService {
 
   private async lockManaged(actor: IdentityActor, id: string, tx: Parameters<UserRepository['lockManaged']>[2]): Promise<ManagedUser> {
     const target = isUuid(id) ? await this.users.lockManaged(actor, id, tx) : null;
-    if (!target) throw new NotFoundException('User');
+    if (!target) throw new EntityNotFoundException('User');
     return target;
   }
 

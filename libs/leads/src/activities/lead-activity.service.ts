@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type Actor, CONTROL_CHARS, FieldErrors, ForbiddenException, NotFoundException, isUuid } from '@zs/common';
+import { type Actor, CONTROL_CHARS, FieldErrors, AccessDeniedException, EntityNotFoundException, isUuid } from '@zs/common';
 import { DomainEventType, OutboxService } from '@zs/outbox';
 import { LeadRepository } from '../lead.repository';
 import { requireLeadsWrite } from '../write-scope';
@@ -37,14 +37,14 @@ export class LeadActivityService {
       errors.add('input.occurredAt', 'must be a time between 2000 and one year from now');
     }
     errors.throwIfAny();
-    if (!isUuid(leadId)) throw new NotFoundException('Lead');
+    if (!isUuid(leadId)) throw new EntityNotFoundException('Lead');
 
     return this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, leadId, tx);
-      if (!lead) throw new NotFoundException('Lead');
+      if (!lead) throw new EntityNotFoundException('Lead');
       requireLeadsWrite(actor);
       if (!lead.canEdit) {
-        throw new ForbiddenException('You may not record activities on this lead');
+        throw new AccessDeniedException('You may not record activities on this lead');
       }
       const activity = await this.activities.insert(tx, {
         leadId: lead.id,

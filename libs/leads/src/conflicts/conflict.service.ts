@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type Actor,
-  ConflictException,
+  StateConflictException,
   FieldErrors,
-  ForbiddenException,
-  NotFoundException,
+  AccessDeniedException,
+  EntityNotFoundException,
   Role,
   isUuid,
   pathIds,
@@ -81,14 +81,14 @@ export class ConflictService {
     const errors = new FieldErrors();
     if (note && note.length > 2000) errors.add('note', 'must be at most 2000 characters');
     errors.throwIfAny();
-    if (actor.kind !== 'user' || !isUuid(id)) throw new NotFoundException('Conflict');
+    if (actor.kind !== 'user' || !isUuid(id)) throw new EntityNotFoundException('Conflict');
     return this.db.transaction(async (tx) => {
       const conflict = await this.conflicts.lockKnownTo(tx, id, actor);
-      if (!conflict) throw new NotFoundException('Conflict');
+      if (!conflict) throw new EntityNotFoundException('Conflict');
       if (!conflict.coordinator || !roleAtLeast(actor.role, Role.MANAGER)) {
-        throw new ForbiddenException('Conflicts are resolved by managers of the coordinating unit');
+        throw new AccessDeniedException('Conflicts are resolved by managers of the coordinating unit');
       }
-      if (conflict.status === ConflictStatus.RESOLVED) throw new ConflictException('The conflict is already resolved');
+      if (conflict.status === ConflictStatus.RESOLVED) throw new StateConflictException('The conflict is already resolved');
       await this.conflicts.resolve(tx, id, resolution, note?.trim() || null, actor.id);
       for (const leadId of [conflict.leadAId, conflict.leadBId]) {
         await this.leads.insertHistory(tx, leadId, 'CONFLICT_RESOLVED', actor, [], `${resolution}${note ? `: ${note}` : ''}`, id);

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   type Actor,
-  ConflictException,
-  ForbiddenException,
-  NotFoundException,
+  StateConflictException,
+  AccessDeniedException,
+  EntityNotFoundException,
   Role,
   ValidationException,
   conflictOnDuplicate,
@@ -40,18 +40,18 @@ export class ReferralService {
   /** The owner chain offers its lead to another unit, which may see it while the offer is pending. */
   async refer(actor: Actor, leadId: string, toUnit: UnitRef, noteInput: string | null | undefined): Promise<ReferralEntity> {
     const note = checkNote('note', noteInput);
-    if (!isUuid(leadId)) throw new NotFoundException('Lead');
+    if (!isUuid(leadId)) throw new EntityNotFoundException('Lead');
     const id = await this.db.transaction(async (tx) => {
       const lead = await this.leads.lockVisible(actor, leadId, tx);
-      if (!lead) throw new NotFoundException('Lead');
+      if (!lead) throw new EntityNotFoundException('Lead');
       requireLeadsWrite(actor);
       if (!lead.ownerChainEdit) {
-        throw new ForbiddenException('Only the owning units refer a lead');
+        throw new AccessDeniedException('Only the owning units refer a lead');
       }
       const { unit: to, path } = await activeUnit(this.units, tx, toUnit, { id: 'toUnitId', code: 'toUnitCode' });
       if (to.id === lead.ownerUnitId) throw ValidationException.field(path, 'the unit already owns the lead');
       if (await this.leads.isAssigned(tx, lead.id, to.id)) {
-        throw new ConflictException('The lead is already assigned to this unit');
+        throw new StateConflictException('The lead is already assigned to this unit');
       }
       const referralId = await conflictOnDuplicate(
         () => this.referrals.insert(tx, { leadId: lead.id, fromUnitId: actor.unitId, toUnitId: to.id, note, createdById: actor.id }),
@@ -71,16 +71,16 @@ export class ReferralService {
   /** The receiving unit accepts (it joins the assigned units) or declines with a reason. */
   async respond(actor: Actor, referralId: string, accept: boolean, noteInput: string | null | undefined): Promise<ReferralEntity> {
     const note = checkNote('note', noteInput);
-    if (actor.kind !== 'user' || !isUuid(referralId)) throw new NotFoundException('Referral');
+    if (actor.kind !== 'user' || !isUuid(referralId)) throw new EntityNotFoundException('Referral');
     await this.db.transaction(async (tx) => {
       const referral = await this.referrals.lockKnownTo(tx, referralId, actor.unitPath);
-      if (!referral) throw new NotFoundException('Referral');
+      if (!referral) throw new EntityNotFoundException('Referral');
       const own = referral.toUnitId === actor.unitId;
       const mayAnswer = referral.receiver && (own ? roleAtLeast(actor.role, Role.OFFICER) : roleAtLeast(actor.role, Role.MANAGER));
       if (!mayAnswer) {
-        throw new ForbiddenException('Referrals are answered by officers of the receiving unit or managers above it');
+        throw new AccessDeniedException('Referrals are answered by officers of the receiving unit or managers above it');
       }
-      if (referral.status !== ReferralStatus.PENDING) throw new ConflictException(`The referral is already ${referral.status}`);
+      if (referral.status !== ReferralStatus.PENDING) throw new StateConflictException(`The referral is already ${referral.status}`);
       if (!accept && !note) throw ValidationException.field('note', 'a reason is required to decline');
       const status = accept ? ReferralStatus.ACCEPTED : ReferralStatus.DECLINED;
       await this.referrals.answer(tx, referral.id, status, note, actor.id);
@@ -104,16 +104,16 @@ export class ReferralService {
    */
   async withdraw(actor: Actor, referralId: string, noteInput: string | null | undefined): Promise<ReferralEntity> {
     const note = checkNote('note', noteInput);
-    if (actor.kind !== 'user' || !isUuid(referralId)) throw new NotFoundException('Referral');
+    if (actor.kind !== 'user' || !isUuid(referralId)) throw new EntityNotFoundException('Referral');
     await this.db.transaction(async (tx) => {
       const referral = await this.referrals.lockKnownTo(tx, referralId, actor.unitPath);
-      if (!referral) throw new NotFoundException('Referral');
+      if (!referral) throw new EntityNotFoundException('Referral');
       const own = referral.fromUnitId === actor.unitId;
       const mayWithdraw = referral.referrer && (own ? roleAtLeast(actor.role, Role.OFFICER) : roleAtLeast(actor.role, Role.MANAGER));
       if (!mayWithdraw) {
-        throw new ForbiddenException('Referrals are withdrawn by officers of the referring unit or managers above it');
+        throw new AccessDeniedException('Referrals are withdrawn by officers of the referring unit or managers above it');
       }
-      if (referral.status !== ReferralStatus.PENDING) throw new ConflictException(`The referral is already ${referral.status}`);
+      if (referral.status !== ReferralStatus.PENDING) throw new StateConflictException(`The referral is already ${referral.status}`);
       await this.referrals.answer(tx, referral.id, ReferralStatus.WITHDRAWN, note, actor.id);
       // The receiving unit loses sight of the lead: the version moves so cached copies are refreshed.
       await this.leads.update(tx, referral.leadId, {});

@@ -22,4 +22,24 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Dependencies point one way: libs never reach into an app (apps compose libs, tests compose apps).
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/**', 'apps/**'], message: 'libs/ must not import from apps/' }] },
+      ],
+    },
+  },
+  {
+    // An app composes libs; it never imports another app (the zero-setup starter composes the worker's libs).
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)(apps|\\.\\.)/(api|worker|cli|web)/', message: 'apps/ must not import another app' }] },
+      ],
+    },
+  },
 );

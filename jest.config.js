@@ -27,16 +27,49 @@ const swc = {
 
 const libs = ['config', 'common', 'database', 'queue', 'org', 'identity', 'codes', 'leads', 'outbox', 'ops', 'search', 'testing'];
 
-/** @type {import('jest').Config} */
-module.exports = {
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
-  testRegex: '\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: Object.fromEntries(libs.map((l) => [`^@zs/${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
+};
+
+// Suites that also run on the embedded database of `npm start` (PGlite, one session).
+const EMBEDDED_SUITES = [
+  'leads-basic',
+  'leads-events',
+  'leads-referrals',
+  'leads-visibility',
+  'org',
+  'identity',
+  'identity-admin',
+  'identity-revocation',
+];
+
+// One template database per run for every project that talks to PostgreSQL and Redis.
+const services = {
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 30000,
   maxWorkers: 2,
+  projects: [
+    // Specs beside the code: no database, no Redis (`npm run test:unit` passes with both down).
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/apps', '<rootDir>/libs'], testRegex: '\\.spec\\.ts$' },
+    // End to end on real PostgreSQL and Redis.
+    { ...shared, ...services, displayName: 'e2e', roots: ['<rootDir>/test'], testRegex: '\\.e2e-spec\\.ts$' },
+    // The same suites on PGlite (TEST_DATABASE=pglite is set in each worker by the setup file).
+    {
+      ...shared,
+      ...services,
+      displayName: 'pglite',
+      roots: ['<rootDir>/test'],
+      testRegex: `/(${EMBEDDED_SUITES.join('|')})\\.e2e-spec\\.ts$`,
+      setupFiles: ['<rootDir>/test/support/embedded-setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/embedded-timeout.ts'],
+    },
+  ],
 };

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { seedXian, startTestApp, userToken, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, userToken, type TestApp } from './support/harness';
 import { errorsOf } from './support/gql';
 
 /**

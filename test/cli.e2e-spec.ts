@@ -2,7 +2,6 @@ import { Client } from 'pg';
 import { loadConfig, type AppConfig } from '@zs/config';
 import {
   adminDatabaseUrl,
-  cli,
   createTestDatabase,
   databaseUrl,
   randomSuffix,
@@ -11,6 +10,7 @@ import {
   testRunId,
   type TestDatabase,
 } from '@zs/testing';
+import { cli } from './support/cli';
 import { parseOptions } from '../apps/cli/src/run';
 
 const configFor = (url: string): AppConfig =>

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { adminDatabaseUrl, seedXian, startTestApp, userToken, type GqlResponse, type TestApp } from '@zs/testing';
+import { adminDatabaseUrl, seedXian, startTestApp, userToken, type GqlResponse, type TestApp } from './support/harness';
 
 /**
  * The shape of every error code the API reports (libs/common/src/errors), through real HTTP. Every

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '@zs/testing';
+import { startTestApp, type TestApp } from './support/harness';
 
 /** Every URL a page loads through <script src> or <link href>. */
 function pageAssets(html: string): string[] {

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '@zs/testing';
+import { startTestApp, type TestApp } from './support/harness';
 
 /** CORS_ORIGINS (issue 7): configured origins get a preflight answer; CSRF prevention stays. */
 describe('CORS', () => {
@@ -74,5 +74,51 @@ describe('errors in development mode (what npm start runs)', () => {
     const body = await internal({ LOG_LEVEL: 'debug' });
     expect(body).toMatch(/INTERNAL_SERVER_ERROR/);
     expect(body).toMatch(/stacktrace/);
+  });
+});
+
+/** GraphQL over HTTP (issue 7): legacy `application/json` clients get 200 for request errors, in the body. */
+describe('status codes by accepted media type', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t?.close());
+
+  const post = (accept: string | null, body: unknown) =>
+    fetch(`${t.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(accept === null ? {} : { accept }) },
+      body: JSON.stringify(body),
+    });
+  const requests = {
+    parse: { query: '{ me ' },
+    validation: { query: '{ noSuchField }' },
+    variables: { query: 'query($id: ID!) { lead(id: $id) { id } }', variables: {} },
+  };
+
+  for (const [kind, body] of Object.entries(requests)) {
+    it(`${kind} error: 200 for application/json and for no Accept header, 400 for application/graphql-response+json`, async () => {
+      for (const accept of ['application/json', null]) {
+        const res = await post(accept, body);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        const json = (await res.json()) as { data?: unknown; errors?: unknown[] };
+        expect(json.data).toBeUndefined();
+        expect(json.errors?.length).toBeGreaterThan(0);
+      }
+      const modern = await post('application/graphql-response+json', body);
+      expect(modern.status).toBe(400);
+      expect(modern.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    });
+  }
+
+  it('a request that is not JSON stays a 400 whatever the client accepts', async () => {
+    const res = await fetch(`${t.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: '{"query": ',
+    });
+    expect(res.status).toBe(400);
   });
 });

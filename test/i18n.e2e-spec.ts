@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Msg, ZH, preferredLanguage, translate } from '@zs/common';
-import { seedXian, startTestApp, userToken, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, userToken, type TestApp } from './support/harness';
 
 const ROOT = path.join(__dirname, '..');
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { UserService } from '@zs/identity';
-import { seedXian, startTestApp, userToken, TEST_PASSWORD, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, userToken, TEST_PASSWORD, type TestApp } from './support/harness';
 
 const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`;
 const CREATE = `mutation($i: CreateUserInput!) { createUser(input: $i) { id username role unit { code } } }`;

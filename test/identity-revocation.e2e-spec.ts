@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { LoginThrottle, UserService } from '@zs/identity';
-import { apiKey, cli, seedXian, startTestApp, testRedisUrl, TEST_PASSWORD, type GqlResponse, type TestApp } from '@zs/testing';
+import { apiKey, cli, seedXian, startTestApp, testRedisUrl, TEST_PASSWORD, type GqlResponse, type TestApp } from './support/harness';
 
 const ME = `{ me { __typename ... on User { username } ... on ApiClient { name } } }`;
 const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`;
@@ -143,7 +143,7 @@ describe('identity: revocable tokens and reusable API key names', () => {
   describe('operator commands', () => {
     it('users:set-password sets the password and revokes every token', async () => {
       const token = await login('operator-reset');
-      const res = await cli(t.config, 'users:set-password', '--username', 'Operator-Reset', '--password', 'set-by-operator-1');
+      const res = await cli(t, 'users:set-password', '--username', 'Operator-Reset', '--password', 'set-by-operator-1');
       expect(res).toEqual({ code: 0, out: 'Set the password of user operator-reset; their tokens no longer work', err: '' });
       await dead(token);
       expect(errorOf(await t.gql(LOGIN, { u: 'operator-reset', p: TEST_PASSWORD })).extensions).toEqual({ code: 'UNAUTHENTICATED' });
@@ -151,12 +151,12 @@ describe('identity: revocable tokens and reusable API key names', () => {
     });
 
     it('users:set-password validates the password and reports an unknown user', async () => {
-      const short = await cli(t.config, 'users:set-password', '--username', 'operator-reset', '--password', 'short');
+      const short = await cli(t, 'users:set-password', '--username', 'operator-reset', '--password', 'short');
       expect(short).toEqual({ code: 1, out: '', err: 'BAD_USER_INPUT: invalid input\n  --password: must be 10 to 200 characters' });
       await login('operator-reset', 'set-by-operator-1');
-      const unknown = await cli(t.config, 'users:set-password', '--username', 'nobody-here', '--password', 'long-enough-password');
+      const unknown = await cli(t, 'users:set-password', '--username', 'nobody-here', '--password', 'long-enough-password');
       expect(unknown).toEqual({ code: 1, out: '', err: 'NOT_FOUND: User not found' });
-      const missing = await cli(t.config, 'users:set-password', '--username', 'operator-reset');
+      const missing = await cli(t, 'users:set-password', '--username', 'operator-reset');
       expect(missing.code).toBe(2);
       expect(missing.err).toBe('--password is required\nUsage: npm run cli -- users:set-password --username U --password P');
     });
@@ -164,7 +164,7 @@ describe('identity: revocable tokens and reusable API key names', () => {
     it('users:deactivate bumps the token version, so tokens stay dead after reactivation', async () => {
       const token = await login('deactivated');
       const before = await tokenVersion('deactivated');
-      expect((await cli(t.config, 'users:deactivate', '--username', 'deactivated')).code).toBe(0);
+      expect((await cli(t, 'users:deactivate', '--username', 'deactivated')).code).toBe(0);
       expect(await tokenVersion('deactivated')).toBe(before + 1);
       await dead(token);
       await t.app.get(UserService).setActive('deactivated', true);
@@ -205,12 +205,12 @@ describe('identity: revocable tokens and reusable API key names', () => {
     const keyOf = (out: string) => /Key \(shown once, store it now\): (zsk_\S+)$/.exec(out)![1];
 
     it('a revoked key name can be reused; the new key works and the old stays revoked', async () => {
-      const first = await cli(t.config, ...CREATE('reused-partner'));
+      const first = await cli(t, ...CREATE('reused-partner'));
       expect(first.code).toBe(0);
       const oldKey = keyOf(first.out);
-      expect((await cli(t.config, 'api-keys:revoke', '--name', 'reused-partner')).code).toBe(0);
+      expect((await cli(t, 'api-keys:revoke', '--name', 'reused-partner')).code).toBe(0);
 
-      const second = await cli(t.config, ...CREATE('reused-partner'));
+      const second = await cli(t, ...CREATE('reused-partner'));
       expect(second.code).toBe(0);
       const newKey = keyOf(second.out);
       const me = await t.gql(ME, {}, { apiKey: newKey });
@@ -219,9 +219,9 @@ describe('identity: revocable tokens and reusable API key names', () => {
       expect(old).toMatchObject({ message: 'Invalid or revoked API key', extensions: { code: 'UNAUTHENTICATED' } });
 
       // Revoking by name now revokes the new key only; then the name is free once more.
-      expect((await cli(t.config, 'api-keys:revoke', '--name', 'reused-partner')).code).toBe(0);
+      expect((await cli(t, 'api-keys:revoke', '--name', 'reused-partner')).code).toBe(0);
       expect(errorOf(await t.gql(ME, {}, { apiKey: newKey })).extensions).toEqual({ code: 'UNAUTHENTICATED' });
-      const third = await cli(t.config, ...CREATE('reused-partner'));
+      const third = await cli(t, ...CREATE('reused-partner'));
       expect(third.code).toBe(0);
       expect((await t.gql(ME, {}, { apiKey: keyOf(third.out) })).body.errors).toBeUndefined();
       const [{ n }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM api_client WHERE name = 'reused-partner'`);
@@ -229,11 +229,11 @@ describe('identity: revocable tokens and reusable API key names', () => {
     });
 
     it('a second active key with the same name is a CONFLICT, also when created concurrently', async () => {
-      expect((await cli(t.config, ...CREATE('single-partner'))).code).toBe(0);
-      const dup = await cli(t.config, ...CREATE('single-partner'));
+      expect((await cli(t, ...CREATE('single-partner'))).code).toBe(0);
+      const dup = await cli(t, ...CREATE('single-partner'));
       expect(dup).toEqual({ code: 1, out: '', err: 'CONFLICT: An API client named single-partner already exists' });
 
-      const race = await Promise.all([cli(t.config, ...CREATE('racing-partner')), cli(t.config, ...CREATE('racing-partner'))]);
+      const race = await Promise.all([cli(t, ...CREATE('racing-partner')), cli(t, ...CREATE('racing-partner'))]);
       expect(race.map((r) => r.code).sort()).toEqual([0, 1]);
       const [{ n }] = await t.app.get(DataSource).query(
         `SELECT count(*)::int AS n FROM api_client WHERE name = 'racing-partner' AND revoked_at IS NULL`,

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ApiClientService, JwtService, LoginThrottle, UserService } from '@zs/identity';
-import { cli, seedXian, startTestApp, testRedisUrl, userToken, TEST_PASSWORD, type TestApp } from '@zs/testing';
+import { cli, seedXian, startTestApp, testRedisUrl, userToken, TEST_PASSWORD, type TestApp } from './support/harness';
 
 const ME = `{ me { __typename ... on User { username role unit { code } } ... on ApiClient { name scopes rateLimitPerMinute unit { code } } } }`;
 const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken expiresAt user { username role unit { code } } } }`;
@@ -34,7 +34,7 @@ describe('identity: users, tokens and API keys', () => {
     let token: string;
 
     it('is created by users:create, logs in, and `me` returns their unit', async () => {
-      const made = await cli(t.config, 'users:create', '--username', 'yanta.officer', '--password', 'cli-password-123', '--unit', '610113-Z1', '--role', 'officer', '--display-name', '雁塔 officer');
+      const made = await cli(t, 'users:create', '--username', 'yanta.officer', '--password', 'cli-password-123', '--unit', '610113-Z1', '--role', 'officer', '--display-name', '雁塔 officer');
       expect(made).toEqual({ code: 0, out: 'Created user yanta.officer (OFFICER)', err: '' });
 
       const started = Date.now();
@@ -65,12 +65,12 @@ describe('identity: users, tokens and API keys', () => {
     });
 
     it('stops working once the user is deactivated (users:deactivate)', async () => {
-      const off = await cli(t.config, 'users:deactivate', '--username', 'yanta.officer');
+      const off = await cli(t, 'users:deactivate', '--username', 'yanta.officer');
       expect(off).toEqual({ code: 0, out: 'Deactivated user yanta.officer; their tokens no longer work', err: '' });
       unauthenticated(await t.gql(ME, {}, { token }), 'Invalid or expired token');
       const again = await t.gql(LOGIN, { u: 'yanta.officer', p: 'cli-password-123' });
       unauthenticated(again, 'Invalid username or password');
-      const unknown = await cli(t.config, 'users:deactivate', '--username', 'nobody-here');
+      const unknown = await cli(t, 'users:deactivate', '--username', 'nobody-here');
       expect(unknown.code).toBe(1);
       expect(unknown.err).toBe('NOT_FOUND: User not found');
     });
@@ -80,7 +80,7 @@ describe('identity: users, tokens and API keys', () => {
     let key: string;
 
     it('api-keys:create prints the key once and stores only its SHA-256', async () => {
-      const made = await cli(t.config, 'api-keys:create', '--name', 'partner-one', '--unit', '610100-GX', '--scopes', 'leads:read,leads:write');
+      const made = await cli(t, 'api-keys:create', '--name', 'partner-one', '--unit', '610100-GX', '--scopes', 'leads:read,leads:write');
       expect(made.code).toBe(0);
       const lines = made.out.split('\n');
       expect(lines[0]).toBe('Created API client partner-one with scopes leads:read, leads:write.');
@@ -107,14 +107,14 @@ describe('identity: users, tokens and API keys', () => {
 
     it('refuses an unknown key, and a revoked one', async () => {
       unauthenticated(await t.gql(ME, {}, { apiKey: 'zsk_' + 'A'.repeat(43) }), 'Invalid or revoked API key');
-      const revoked = await cli(t.config, 'api-keys:revoke', '--name', 'partner-one');
+      const revoked = await cli(t, 'api-keys:revoke', '--name', 'partner-one');
       expect(revoked).toEqual({ code: 0, out: 'Revoked API client partner-one', err: '' });
       unauthenticated(await t.gql(ME, {}, { apiKey: key }), 'Invalid or revoked API key');
     });
 
     it('api-keys:revoke of an unknown or already revoked name fails', async () => {
       for (const name of ['no-such-partner', 'partner-one']) {
-        const res = await cli(t.config, 'api-keys:revoke', '--name', name);
+        const res = await cli(t, 'api-keys:revoke', '--name', name);
         expect(res).toEqual({ code: 1, out: '', err: 'NOT_FOUND: Active API client not found' });
       }
     });
@@ -152,7 +152,7 @@ describe('identity: users, tokens and API keys', () => {
     });
 
     it('validates api-keys:create input, reporting every problem', async () => {
-      const res = await cli(t.config, 'api-keys:create', '--name', 'x', '--unit', 'NOPE', '--scopes', 'leads:read,leads:delete', '--rate-limit', 'lots');
+      const res = await cli(t, 'api-keys:create', '--name', 'x', '--unit', 'NOPE', '--scopes', 'leads:read,leads:delete', '--rate-limit', 'lots');
       expect(res.code).toBe(1);
       expect(res.err.split('\n').slice(1)).toEqual([
         '  --name: must be 2 to 100 characters',
@@ -160,7 +160,7 @@ describe('identity: users, tokens and API keys', () => {
         '  --rate-limit: must be 1 to 100000 per minute',
         '  --unit: no unit with code NOPE',
       ]);
-      const dup = await cli(t.config, 'api-keys:create', '--name', 'tiny-partner', '--unit', '610113');
+      const dup = await cli(t, 'api-keys:create', '--name', 'tiny-partner', '--unit', '610113');
       expect(dup).toEqual({ code: 1, out: '', err: 'CONFLICT: An API client named tiny-partner already exists' });
     });
   });

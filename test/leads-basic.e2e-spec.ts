@@ -1,5 +1,4 @@
-import { Client } from 'pg';
-import { seedXian, startTestApp, userToken, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, userToken, type TestApp } from './support/harness';
 
 const LEAD_FIELDS = `id code title version stage sharingScope investmentAmount expectedLandingDate
   industry { code nameZh } attractionModes { code } capitalSource { code }
@@ -52,10 +51,7 @@ describe('leads: core flows', () => {
     expect(lead.contacts).toEqual([{ name: '张三', phone: '13800000000' }]);
     expect(lead.history[0].action).toBe('CREATED');
     expect(lead.createdBy.username).toBe('zone1o');
-    const pg = new Client({ connectionString: t.db.url });
-    await pg.connect();
-    const { rows } = await pg.query(`SELECT type FROM outbox_event WHERE lead_id = $1`, [lead.id]);
-    await pg.end();
+    const rows = await t.sql(`SELECT type FROM outbox_event WHERE lead_id = $1`, [lead.id]);
     expect(rows.map((r) => r.type)).toEqual(['lead.created']);
   });
 

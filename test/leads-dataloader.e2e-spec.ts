@@ -3,7 +3,7 @@
  * parent), assigned units, creator and industry costs the same handful of SQL statements for 10
  * leads as for 100.
  */
-import { seedXian, startTestApp, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, type TestApp } from './support/harness';
 import { createActors, type Actor } from './support/actors';
 import { ok, pMap } from './support/gql';
 import { INDUSTRIES, LeadWorld } from './support/lead-world';

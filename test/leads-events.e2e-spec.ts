@@ -3,13 +3,12 @@
  * in the transaction of the change (same xmin as the rows it changed); a mutation that fails writes
  * no event and changes nothing; and when the event cannot be written, the change does not commit.
  */
-import type { Client } from 'pg';
-import { Client as PgClient } from 'pg';
-import { seedXian, startTestApp, type GqlResponse, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, type GqlResponse, type TestApp } from './support/harness';
 import { createActors, type Actor } from './support/actors';
 import { ok, outcomeOf } from './support/gql';
 import { LEAD_CORE, LeadWorld, leadInput } from './support/lead-world';
 import { OrgTree } from './support/org-tree';
+import { sqlRunner, type SqlRunner } from './support/pg';
 import { eventsAfter, failInserts, installFailureInjection, maxOutboxId, snapshot, xids, type OutboxRow } from './support/db-snapshot';
 import { breakCheck, makeUscc } from './support/uscc';
 import type { LeadState } from './support/visibility-oracle';
@@ -23,7 +22,7 @@ jest.setTimeout(60_000);
 
 describe('leads: domain events in the outbox', () => {
   let t: TestApp;
-  let pg: Client;
+  let pg: SqlRunner;
   let world: LeadWorld;
   let a: Map<string, Actor>;
   const A = (name: string) => a.get(name)!;
@@ -49,12 +48,10 @@ describe('leads: domain events in the outbox', () => {
       const me = ok(await t.gql(`{ me { ... on User { id } ... on ApiClient { id } } }`, {}, actor.auth)).me;
       actorIds.set(actor.name, me.id);
     }
-    pg = new PgClient({ connectionString: t.db.url });
-    await pg.connect();
+    pg = sqlRunner(t);
     await installFailureInjection(pg);
   });
   afterAll(async () => {
-    await pg?.end();
     await t?.close();
   });
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Client } from 'pg';
 import { Client as PgClient } from 'pg';
-import { seedXian, startTestApp, userToken, type GqlResponse, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, userToken, type GqlResponse, type TestApp } from './support/harness';
 import { ok } from './support/gql';
 import { applyMutation, brokenField, normalisePath, nullExamples, overflowExamples, type Mutation } from './support/malformed';
 

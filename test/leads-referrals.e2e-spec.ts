@@ -1,8 +1,8 @@
 /**
  * withdrawReferral and units by code in referLead / assignLead (docs/leads-api.md "Mutations").
  */
-import { seedXian, startTestApp, userToken, type TestApp } from '@zs/testing';
-import { withPg } from './support/pg';
+import { seedXian, startTestApp, userToken, type TestApp } from './support/harness';
+import { withDb } from './support/pg';
 
 describe('leads: withdrawing referrals, units by code', () => {
   let t: TestApp;
@@ -62,7 +62,7 @@ describe('leads: withdrawing referrals, units by code', () => {
     const nul = await refer(zone1, lead.id, 'toUnitCode: "6101\\u0000"');
     expect(code(nul)).toBe('BAD_USER_INPUT');
     // No partial write: still one referral of the lead.
-    const n = await withPg(t.db.url, async (c) => (await c.query(`SELECT count(*)::int AS n FROM lead_referral WHERE lead_id = $1`, [lead.id])).rows[0].n);
+    const n = await withDb(t, async (c) => (await c.query(`SELECT count(*)::int AS n FROM lead_referral WHERE lead_id = $1`, [lead.id])).rows[0].n);
     expect(n).toBe(1);
   });
 
@@ -106,7 +106,7 @@ describe('leads: withdrawing referrals, units by code', () => {
 
     const history = (await t.gql(`query($id: ID!) { lead(id: $id) { history { action note } } }`, { id: lead.id }, { token: zone1 })).body.data!.lead.history;
     expect(history.map((h: { action: string }) => h.action)).toEqual(['CREATED', 'REFERRED', 'REFERRAL_WITHDRAWN']);
-    const events = await withPg(t.db.url, async (c) =>
+    const events = await withDb(t, async (c) =>
       (await c.query(`SELECT type FROM outbox_event WHERE lead_id = $1 ORDER BY id`, [lead.id])).rows.map((r) => r.type),
     );
     expect(events).toEqual(['lead.created', 'lead.referred', 'lead.referral_withdrawn']);

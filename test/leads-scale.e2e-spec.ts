@@ -2,7 +2,7 @@
  * Lists and figures at scale (issue #6): the page of leads counts the filtered set only when the
  * query selects totalCount, and leadStats agrees with a count made from the test's own record.
  */
-import { seedXian, startTestApp, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, type TestApp } from './support/harness';
 import { createActors, type Actor } from './support/actors';
 import { ok, pMap } from './support/gql';
 import { LeadWorld } from './support/lead-world';

@@ -4,7 +4,7 @@
  * test's own oracle (test/support/visibility-oracle.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { seedXian, startTestApp, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, type TestApp } from './support/harness';
 import { createActors, type Actor, type RoleName } from './support/actors';
 import { ok, outcomeOf, pMap } from './support/gql';
 import { LeadWorld } from './support/lead-world';

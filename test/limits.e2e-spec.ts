@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { Redis } from 'ioredis';
 import { LoginThrottle } from '@zs/identity';
-import { seedXian, startTestApp, testRedisUrl, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, testRedisUrl, type TestApp } from './support/harness';
 
 /**
  * Abuse limits (libs/common/src/graphql/limits.ts, numbers in libs/config GraphqlLimits, defaults

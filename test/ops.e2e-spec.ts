@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { seedXian, startTestApp, userToken, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, userToken, type TestApp } from './support/harness';
 
 /** A port nothing listens on: bound once by us, then released. */
 async function closedPort(): Promise<number> {

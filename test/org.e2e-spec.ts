@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { UserService } from '@zs/identity';
 import { OrgUnitService, XIAN_DISTRICTS } from '@zs/org';
-import { apiKey, cli, seedXian, startTestApp, userToken, type TestApp } from '@zs/testing';
+import { apiKey, cli, seedXian, startTestApp, userToken, type TestApp } from './support/harness';
 
 interface Unit {
   id: string;
@@ -139,7 +139,7 @@ describe('organisation tree (city → district/county → zone)', () => {
       expect(await t.app.get(OrgUnitService).seedXian()).toEqual({ inserted: 0 });
       expect(await snapshot()).toEqual(before);
 
-      const run = await cli(t.config, 'seed:xian');
+      const run = await cli(t, 'seed:xian');
       expect(run).toEqual({ code: 0, out: '西安市 is already seeded; nothing changed', err: '' });
       expect(await snapshot()).toEqual(before);
       expect(await db.query(`SELECT * FROM code_item ORDER BY kind, code`)).toEqual(codesBefore);
@@ -285,10 +285,10 @@ describe('organisation tree (city → district/county → zone)', () => {
     });
 
     it('the CLI org-units:create applies the same rules', async () => {
-      const bad = await cli(t.config, 'org-units:create', '--code', 'CLI-D', '--name', 'x', '--tier', 'district', '--parent', '610116-Z1');
+      const bad = await cli(t, 'org-units:create', '--code', 'CLI-D', '--name', 'x', '--tier', 'district', '--parent', '610116-Z1');
       expect(bad.code).toBe(1);
       expect(bad.err).toContain('--input.parentId: a DISTRICT cannot be placed under a ZONE');
-      const ok = await cli(t.config, 'org-units:create', '--code', '610124-Z2', '--name', '周至测试园', '--tier', 'ZONE', '--parent', '610124', '--industries', 'FOOD,NEV');
+      const ok = await cli(t, 'org-units:create', '--code', '610124-Z2', '--name', '周至测试园', '--tier', 'ZONE', '--parent', '610124', '--industries', 'FOOD,NEV');
       expect(ok.code).toBe(0);
       expect(ok.out).toMatch(/^Created ZONE 610124-Z2 周至测试园 \([0-9a-f-]{36}\)$/);
       const unit = await t.app.get(OrgUnitService).findByCode('610124-Z2');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { OutboxRelayService } from '@zs/outbox';
-import { cli, createTestDatabase, testRedisPrefix, type TestDatabase } from '@zs/testing';
+import { cli, createTestDatabase, testRedisPrefix, type TestDatabase } from './support/harness';
 import { type Handled, type OutboxContext, appendEvents, deliveries, outboxRows, recordingConsumer, startOutboxContext } from './support/outbox-context';
 
 /** `npm run cli -- outbox:dead` and `outbox:replay`, in-process through the CLI's own code path. */

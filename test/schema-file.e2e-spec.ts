@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { startTestApp, type TestApp } from '@zs/testing';
+import { startTestApp, type TestApp } from './support/harness';
 import { schemaSdl } from '../apps/api/src/schema/schema-sdl';
 
 /** schema.graphql is what partner developers read: it must be the schema the api serves. */

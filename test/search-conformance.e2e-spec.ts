@@ -6,7 +6,7 @@
  */
 import type { Actor as DomainActor } from '@zs/common';
 import { SqlParams, audienceIntersects, callerAudienceTokens, leadAccess, leadAudienceTokens } from '@zs/leads';
-import { seedXian, startTestApp, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, type TestApp } from './support/harness';
 import { withPg } from './support/pg';
 import { createActors, type Actor } from './support/actors';
 import { errorsOf, ok, outcomeOf } from './support/gql';

@@ -1,4 +1,4 @@
-import { seedXian, startTestApp, userToken, type TestApp } from '@zs/testing';
+import { seedXian, startTestApp, userToken, type TestApp } from './support/harness';
 
 describe('smoke', () => {
   let t: TestApp;

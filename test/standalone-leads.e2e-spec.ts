@@ -1,4 +1,4 @@
-import { seedXian, startEmbeddedTestApp, userToken, type TestApp } from '@zs/testing';
+import { seedXian, startEmbeddedTestApp, userToken, type TestApp } from './support/harness';
 
 /**
  * Lead flows on the embedded database of `npm start` (PGlite, one session). Every read a mutation

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@zs/config';
 import { dataDirLockFile } from '@zs/database';
-import { cli, seedXian, startEmbeddedTestApp, type TestApp } from '@zs/testing';
+import { cli, seedXian, startEmbeddedTestApp, type TestApp } from './support/harness';
 import { StartupError, startPlatform } from '../apps/api/src/standalone/platform';
 
 /** One process per embedded database: a second one is refused clearly and writes nothing. */

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@zs/config';
 import { OrgTier, OrgUnitService } from '@zs/org';
 import { DomainEventType, OutboxService } from '@zs/outbox';
-import { startTestApp, type TestApp } from '@zs/testing';
+import { startTestApp, type TestApp } from './support/harness';
 import { ensureFirstAdmin, runMigrations, seedIfEmpty } from '../apps/api/src/standalone/first-run';
 import {
   NO_REDIS_MESSAGE,

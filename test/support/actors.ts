@@ -1,8 +1,8 @@
 import { ApiClientService } from '@zs/identity';
-import { userToken, type TestApp } from '@zs/testing';
+import { userToken, type TestApp } from './harness';
 import type { Auth } from './gql';
 import { pMap } from './gql';
-import { withPg } from './pg';
+import { withDb } from './pg';
 
 export type RoleName = 'VIEWER' | 'OFFICER' | 'MANAGER' | 'ADMIN';
 
@@ -38,7 +38,7 @@ export async function createActors(t: TestApp, users: UserSpec[], apis: ApiSpec[
       rateLimitPerMinute: 100000,
     });
     if (a.scopes.length === 0) {
-      await withPg(t.db.url, (c) => c.query(`UPDATE api_client SET scopes = '{}' WHERE id = $1`, [client.id]));
+      await withDb(t, (c) => c.query(`UPDATE api_client SET scopes = '{}' WHERE id = $1`, [client.id]));
     }
     out.set(a.name, { kind: 'api', name: a.name, unit: a.unit, scopes: a.scopes, auth: { apiKey: key } });
   }

@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { SqlRunner as Client } from './pg';
 
 /** Every table a lead mutation may touch, in a stable order. */
 export const LEAD_TABLES: Record<string, string> = {

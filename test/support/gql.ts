@@ -1,4 +1,4 @@
-import type { GqlResponse, TestApp } from '@zs/testing';
+import type { GqlResponse, TestApp } from './harness';
 
 export type Auth = { token?: string; apiKey?: string };
 

@@ -1,7 +1,7 @@
-import type { TestApp } from '@zs/testing';
+import type { TestApp } from './harness';
 import type { Actor } from './actors';
 import { ok, outcomeOf } from './gql';
-import { withPg } from './pg';
+import { withDb } from './pg';
 import type { OrgTree } from './org-tree';
 import { makeUscc } from './uscc';
 import { Oracle, type ConflictState, type LeadState, type ReferralState, type Scope } from './visibility-oracle';
@@ -95,7 +95,7 @@ export class LeadWorld {
     const notices = node.conflicts as { id: string; status: string; coordinatingUnit: { code: string } }[];
     const others = [...this.leads.values()].filter((l) => l.id !== state.id && this.sameInvestor(l.id, mine));
     // The conflicts as recorded (the creator may not be told of all of them: docs/leads-api.md "Conflicts").
-    const recorded: { id: string; a: string; b: string; coordinator: string }[] = await withPg(this.t.db.url, async (c) =>
+    const recorded: { id: string; a: string; b: string; coordinator: string }[] = await withDb(this.t, async (c) =>
       (
         await c.query(
           `SELECT c.id, c.lead_a_id AS a, c.lead_b_id AS b, cu.code AS coordinator FROM lead_conflict c
@@ -136,7 +136,7 @@ export class LeadWorld {
    */
   async sync(id: string): Promise<LeadState> {
     const l = this.lead(id);
-    const row = await withPg(this.t.db.url, async (c) => (await c.query(`SELECT version, stage, signed_at, landed_at FROM lead WHERE id = $1`, [id])).rows[0]);
+    const row = await withDb(this.t, async (c) => (await c.query(`SELECT version, stage, signed_at, landed_at FROM lead WHERE id = $1`, [id])).rows[0]);
     l.version = row.version;
     l.stage = row.stage;
     l.signedAt = row.signed_at;

@@ -1,5 +1,5 @@
-import type { TestApp } from '@zs/testing';
-import { withPg } from './pg';
+import type { TestApp } from './harness';
+import { withDb } from './pg';
 
 export type TierName = 'CITY' | 'DISTRICT' | 'ZONE';
 
@@ -24,7 +24,7 @@ export class OrgTree {
   }
 
   static async load(t: TestApp): Promise<OrgTree> {
-    const rows = await withPg(t.db.url, async (c) =>
+    const rows = await withDb(t, async (c) =>
       (
         await c.query<{ id: string; code: string; name: string; tier: TierName; parent_code: string | null }>(
           `SELECT u.id, u.code, u.name, u.tier, p.code AS parent_code FROM org_unit u LEFT JOIN org_unit p ON p.id = u.parent_id`,

@@ -91,6 +91,43 @@ function rateLimitPlugin(): ApolloPlugin {
   };
 }
 
+/** q-value the Accept header gives a media type (0 when absent or refused). */
+function acceptQuality(accept: string, type: string): number {
+  for (const part of accept.split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (name.trim().toLowerCase() !== type) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = q ? Number(q.slice(2)) : 1;
+    return Number.isFinite(value) ? value : 0;
+  }
+  return 0;
+}
+
+/**
+ * GraphQL over HTTP: a client that accepts only `application/json` (the legacy media type, also what
+ * no Accept header means) gets 200 for a well-formed request whose document fails to parse or
+ * validate, or whose variables are wrong; the errors are in the body. Clients preferring
+ * `application/graphql-response+json` keep the 400. Whole-request refusals (429, malformed JSON)
+ * are untouched.
+ */
+function legacyJsonStatusPlugin(): ApolloPlugin {
+  return {
+    async requestDidStart({ request }) {
+      const accept = request.http?.headers.get('accept') ?? '';
+      const graphqlResponse = acceptQuality(accept, 'application/graphql-response+json');
+      const json = Math.max(acceptQuality(accept, 'application/json'), accept.trim() === '' ? 1 : 0);
+      if (graphqlResponse > 0 && graphqlResponse >= json) return {};
+      return {
+        async willSendResponse({ response }) {
+          if (response.http.status === 400 && response.body.kind === 'single' && response.body.singleResult.data === undefined) {
+            response.http.status = 200;
+          }
+        },
+      };
+    },
+  };
+}
+
 export function graphqlOptions(
   config: AppConfig,
   auth: AuthService,
@@ -123,6 +160,7 @@ export function graphqlOptions(
       rateLimitPlugin(),
       inputGuardPlugin(),
       costLimitPlugin(config.limits.maxCost),
+      legacyJsonStatusPlugin(),
       ...extraPlugins,
     ],
     formatError: (formatted, error) =>

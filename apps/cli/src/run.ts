@@ -57,6 +57,11 @@ export interface CliOptions {
   /** Defaults to the environment (`loadConfig()`); tests pass their own. */
   config?: AppConfig;
   io?: CliIo;
+  /**
+   * Run the command inside this already started application instead of opening the database a
+   * second time: how tests run the commands on the embedded database, which one process holds.
+   */
+  context?: INestApplicationContext;
 }
 
 /**
@@ -78,6 +83,10 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<num
   let app: INestApplicationContext | undefined;
   try {
     const values = parseOptions(rest);
+    if (opts.context) {
+      io.out(await command.run(opts.context, values));
+      return 0;
+    }
     const config = opts.config ?? loadConfig();
     if (config.databaseUrl) await checkDatabaseReachable(config.databaseUrl);
     else {

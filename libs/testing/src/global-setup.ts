@@ -8,6 +8,8 @@ import { adminDatabaseUrl, databaseUrl, randomSuffix, templateDatabaseName } fro
  * which takes milliseconds and keeps files from seeing each other's data.
  */
 export default async function globalSetup(): Promise<void> {
+  // Several projects (e2e, pglite) share one run: the first sets it up.
+  if (process.env.ZS_TEST_RUN_ID) return;
   const runId = `${Date.now().toString(36)}_${randomSuffix()}`;
   process.env.ZS_TEST_RUN_ID = runId;
   const template = templateDatabaseName(runId);

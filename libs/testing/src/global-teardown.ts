@@ -4,7 +4,10 @@ import { adminDatabaseUrl, testRedisUrl, testRunId } from './test-env';
 
 /** Drops every database and Redis key this run created, including those of crashed test files. */
 export default async function globalTeardown(): Promise<void> {
+  if (process.env.ZS_TEST_RUN_ID_DONE) return;
   const runId = testRunId();
+  // Several projects share one run: the first teardown cleans up for all of them.
+  process.env.ZS_TEST_RUN_ID_DONE = runId;
   const admin = new Client({ connectionString: adminDatabaseUrl() });
   await admin.connect();
   try {

@@ -6,10 +6,8 @@ import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type AppConfig, loadConfig } from '@zs/config';
-import { createApiApp } from '../../../apps/api/src/bootstrap';
-import { createTestDatabase, testRedisPrefix, type TestDatabase } from './test-database';
-import { testRedisUrl } from './test-env';
-import { deleteKeys } from './global-teardown';
+import { createTestDatabase, deleteKeys, testRedisPrefix, testRedisUrl, type TestDatabase } from '@zs/testing';
+import { createApiApp } from '../../apps/api/src/bootstrap';
 
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
@@ -29,6 +27,10 @@ export interface TestApp {
   config: AppConfig;
   db: TestDatabase;
   baseUrl: string;
+  /** True on the embedded database of `npm start` (TEST_DATABASE=pglite): no server to connect to. */
+  embedded: boolean;
+  /** A query on the app's own database (through its DataSource, so it works on PGlite too). */
+  sql<R = Record<string, any>>(text: string, params?: unknown[]): Promise<R[]>;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -79,14 +81,22 @@ async function serveTestApp(db: TestDatabase, env: Record<string, string>): Prom
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
+  const dataSource = app.get(DataSource);
 
   return {
     app,
     config,
     db,
     baseUrl,
+    embedded: !db.url,
+    sql: (text, params) => dataSource.query(text, params),
     async gql(query, variables = {}, auth = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...auth.headers };
+      // What current GraphQL clients send; tests of legacy `application/json`-only clients pass their own.
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json;q=0.9',
+        ...auth.headers,
+      };
       if (auth.token) headers.authorization = `Bearer ${auth.token}`;
       if (auth.apiKey) headers['x-api-key'] = auth.apiKey;
       const res = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { loadConfig } from '@zs/config';
 import { createTestDatabase, type TestDatabase } from '@zs/testing';
-import { dataSourceOptions } from './data-source-options';
-import { TransactionalDataSource } from './transactional-data-source';
+import { dataSourceOptions } from '../libs/database/src/data-source-options';
+import { TransactionalDataSource } from '@zs/database';
 
 @Entity('tx_probe')
 class TxProbe {

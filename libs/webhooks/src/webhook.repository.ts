@@ -184,7 +184,7 @@ export class WebhookRepository {
            AS x("webhookId" uuid, "eventId" uuid, "eventType" text, "leadId" uuid, payload jsonb)),
        ins AS (
          INSERT INTO webhook_delivery (webhook_id, event_id, event_type, lead_id, payload, next_attempt_at)
-         SELECT "webhookId", "eventId", "eventType", "leadId", payload, $2 FROM input
+         SELECT "webhookId", "eventId", "eventType", "leadId", payload, $2::timestamptz FROM input
          ON CONFLICT ON CONSTRAINT webhook_delivery_once DO NOTHING
          RETURNING id)
        SELECT id FROM ins`,
@@ -227,10 +227,10 @@ export class WebhookRepository {
     const rows: { id: string }[] = await this.db.query(
       `WITH d AS (
          UPDATE webhook_delivery
-            SET status = $3, attempts = attempts + CASE WHEN $4 THEN 1 ELSE 0 END, next_attempt_at = $5,
-                last_status_code = CASE WHEN $4 THEN $6::int ELSE last_status_code END, last_error = $7,
-                delivered_at = CASE WHEN $3 = 'DELIVERED' THEN now() ELSE delivered_at END, updated_at = now()
-          WHERE id = $1 AND next_attempt_at = $2 AND status IN ('PENDING', 'FAILED')
+            SET status = $3::webhook_delivery_status, attempts = attempts + CASE WHEN $4::boolean THEN 1 ELSE 0 END, next_attempt_at = $5::timestamptz,
+                last_status_code = CASE WHEN $4::boolean THEN $6::int ELSE last_status_code END, last_error = $7::text,
+                delivered_at = CASE WHEN $3::webhook_delivery_status = 'DELIVERED' THEN now() ELSE delivered_at END, updated_at = now()
+          WHERE id = $1::uuid AND next_attempt_at = $2::timestamptz AND status IN ('PENDING', 'FAILED')
           RETURNING id)
        SELECT id FROM d`,
       [id, lease, outcome.status, outcome.attempted, outcome.nextAttemptAt, outcome.statusCode, outcome.error],

@@ -373,6 +373,18 @@ describe('partner webhooks', () => {
     expect(outcomeOf(await t.gql(`mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: webhook.id }, partner))).toBe('NOT_FOUND');
   });
 
+  it('keeps at most 10 webhooks per client, also under concurrent creation', async () => {
+    const busy = { apiKey: await apiKey(t, 'wh-busy', '610100', ['leads:read']) };
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.gql(`mutation($url: String!) { createWebhook(url: $url, events: [LEAD_CREATED]) { webhook { id } } }`, { url: url(`/busy/${i}`) }, busy),
+      ),
+    );
+    const outcomes = results.map(outcomeOf).sort();
+    expect(outcomes).toEqual([...Array(2).fill('CONFLICT'), ...Array(10).fill('OK')]);
+    expect(ok(await t.gql(`{ webhooks { totalCount } }`, {}, busy)).webhooks.totalCount).toBe(10);
+  });
+
   it('counts deliveries and failures per channel in the worker /metrics', async () => {
     const text = await (await fetch(`${workerBase}/metrics`)).text();
     const value = (name: string) => Number(new RegExp(`^${name}\\{channel="webhook"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);

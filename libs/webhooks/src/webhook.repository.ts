@@ -87,19 +87,20 @@ function reachSql(reach: WebhookReach, p: Params, w = 'w'): string {
 export class WebhookRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The API client (not revoked) if it lies under the unit path prefix. */
-  async clientInReach(clientId: string, unitPathPrefix: string, tx: EntityManager): Promise<{ id: string } | null> {
+  /**
+   * Locks the API client (not revoked; under `unitPathPrefix` when given) until the transaction ends,
+   * so concurrent creations for one client count each other; null when missing or out of reach.
+   */
+  async lockClient(clientId: string, unitPathPrefix: string | null, tx: EntityManager): Promise<{ id: string } | null> {
     const rows: { id: string }[] = await tx.query(
       `SELECT c.id FROM api_client c JOIN org_unit o ON o.id = c.unit_id
-        WHERE c.id = $1 AND c.revoked_at IS NULL AND o.path LIKE $2 FOR SHARE OF c`,
-      [clientId, `${unitPathPrefix}%`],
+        WHERE c.id = $1 AND c.revoked_at IS NULL AND o.path LIKE $2 FOR UPDATE OF c`,
+      [clientId, `${unitPathPrefix ?? ''}%`],
     );
     return rows[0] ?? null;
   }
 
-  /** Locks the client row so concurrent creations count each other. */
   async countForClient(clientId: string, tx: EntityManager): Promise<number> {
-    await tx.query(`SELECT 1 FROM api_client WHERE id = $1 FOR UPDATE`, [clientId]);
     const [row] = (await tx.query(`SELECT count(*)::int AS n FROM webhook WHERE api_client_id = $1`, [clientId])) as { n: number }[];
     return row.n;
   }

@@ -83,7 +83,8 @@ export class WebhookService {
 
     return this.db.transaction(async (tx) => {
       const clientId = actor.kind === 'apiClient' ? actor.id : given!;
-      if ('unitPathPrefix' in reach && !(await this.webhooks.clientInReach(clientId, reach.unitPathPrefix, tx))) {
+      const prefix = 'unitPathPrefix' in reach ? reach.unitPathPrefix : null;
+      if (!(await this.webhooks.lockClient(clientId, prefix, tx))) {
         errors.add('apiClientId', 'no such API client');
         errors.throwIfAny();
       }

@@ -22,6 +22,24 @@ export interface AppConfig {
   /** Port of the worker process's /health, /ready and /metrics (start:worker only). */
   workerPort: number;
   outbox: OutboxSettings;
+  webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /**
+   * Hosts (names or IP literals, lower case) an admin allows even though they resolve to loopback,
+   * private, link-local or unique-local addresses (WEBHOOK_ALLOWED_HOSTS). Empty: none.
+   */
+  allowedHosts: string[];
+  /** Whole-attempt timeout of one POST. */
+  timeoutMs: number;
+  /** Response bytes read per attempt; the rest is discarded. */
+  maxResponseBytes: number;
+  /** Attempts of one delivery before it is DEAD. */
+  maxAttempts: number;
+  /** Backoff before the first retry; doubles per attempt (with ±20% jitter), capped at retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
 }
 
 export interface OutboxSettings {
@@ -223,6 +241,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
     } else outbox.sweepIntervalMs = parsed * 1000;
   }
 
+  const allowedHosts = (str('WEBHOOK_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h.length > 0);
+  for (const h of allowedHosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.:_-]{1,253})$/.test(h)) {
+      problems.push(`WEBHOOK_ALLOWED_HOSTS must be a comma-separated list of host names or IP addresses (got "${h}")`);
+    }
+  }
+  const webhooks: WebhookSettings = {
+    allowedHosts: allowedHosts.map((h) => h.replace(/^\[(.*)\]$/, '$1')),
+    timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10000, 100, 60000),
+    maxResponseBytes: int('WEBHOOK_MAX_RESPONSE_BYTES', 65536, 1024, 10485760),
+    maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 13, 1, 100),
+    retryBaseMs: int('WEBHOOK_RETRY_BASE_MS', 60000, 10, 86400000),
+    retryMaxMs: int('WEBHOOK_RETRY_MAX_MS', 21600000, 10, 86400000),
+  };
+  if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
+
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return {
     nodeEnv,
@@ -242,5 +279,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     login,
     workerPort,
     outbox,
+    webhooks,
   };
 }

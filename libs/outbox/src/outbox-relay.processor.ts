@@ -144,6 +144,9 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
         this.logger.log({ msg: 'outbox pruned', deleted, olderThanDays });
         return { deleted };
       }
+      case JobName.WebhookDeliver:
+      case JobName.WebhookSweep:
+        throw new UnrecoverableError(`job ${name} does not belong on an outbox queue`);
       default: {
         const unknown: never = name;
         throw new UnrecoverableError(`no handler for job ${String(unknown)}`);

@@ -8,6 +8,8 @@ export enum QueueName {
   /** The outbox dispatcher: fans committed events out to every consumer's deliveries. */
   Outbox = 'outbox',
   Maintenance = 'maintenance',
+  /** Partner webhook deliveries (libs/webhooks): one job per delivery attempt. */
+  Webhooks = 'webhooks',
 }
 
 /**
@@ -33,6 +35,10 @@ export enum JobName {
   OutboxPrune = 'outbox.prune',
   /** Delivers one consumer's due outbox deliveries (on its own queue). */
   OutboxDeliver = 'outbox.deliver',
+  /** One attempt of one webhook delivery (row webhook_delivery). */
+  WebhookDeliver = 'webhook.deliver',
+  /** Re-enqueues webhook deliveries that are due but have no job (Redis lost it, a worker died). */
+  WebhookSweep = 'webhook.sweep',
 }
 
 /** Payloads carry ids only; handlers reload the current state, so running a job twice is harmless. */
@@ -40,6 +46,8 @@ export interface JobPayloads {
   [JobName.OutboxRelay]: { reason: 'commit' | 'sweep' };
   [JobName.OutboxPrune]: { olderThanDays: number };
   [JobName.OutboxDeliver]: { consumer: string; reason: 'dispatch' | 'sweep' | 'replay' };
+  [JobName.WebhookDeliver]: { deliveryId: string };
+  [JobName.WebhookSweep]: Record<string, never>;
 }
 
 /** The queue of each job; a consumer's deliveries run on that consumer's own queue. */
@@ -47,6 +55,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
   [JobName.OutboxRelay]: QueueName.Outbox,
   [JobName.OutboxPrune]: QueueName.Maintenance,
   [JobName.OutboxDeliver]: (p) => outboxConsumerQueue(p.consumer),
+  [JobName.WebhookDeliver]: QueueName.Webhooks,
+  [JobName.WebhookSweep]: QueueName.Webhooks,
 };
 
 /**
@@ -57,6 +67,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
 export const JOB_ID = {
   outboxWake: 'outbox.relay.wake',
   outboxDeliver: (consumer: string) => `outbox.deliver.${consumer}`,
+  /** One job per scheduled attempt: the delivery and the time it is due (its next_attempt_at). */
+  webhookDeliver: (deliveryId: string, dueAt: Date) => `webhook.deliver.${deliveryId}.${dueAt.getTime()}`,
 } as const;
 
 /** Defaults for every job: retried with backoff, finished jobs trimmed so Redis does not grow. */
@@ -77,5 +89,22 @@ export function wakeJobOptions(dedupId: string): JobsOptions {
     removeOnComplete: true,
     removeOnFail: { count: 100 },
     deduplication: { id: dedupId, keepLastIfActive: true },
+  };
+}
+
+/**
+ * Webhook delivery attempts: PostgreSQL holds the delivery's state and schedule (the job only says
+ * "attempt it now"), so BullMQ retries cover errors of our own (database, a row not yet committed)
+ * only; the HTTP retries are new jobs scheduled from next_attempt_at. Finished jobs leave no trace,
+ * so the sweep can enqueue the same id again.
+ */
+export function webhookJobOptions(deliveryId: string, dueAt: Date): JobsOptions {
+  return {
+    jobId: JOB_ID.webhookDeliver(deliveryId, dueAt),
+    delay: Math.max(0, dueAt.getTime() - Date.now()),
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: true,
   };
 }

@@ -136,6 +136,21 @@ export const ZH: Readonly<Record<string, string>> = {
   'must contain at least one letter, digit or Chinese character': '必须至少包含一个字母、数字或汉字',
   'must be 0 or more': '必须大于或等于 0',
   'offset + first must be at most {}; page further with leads(after:)': 'offset + first 最多为 {}；更多结果请用 leads(after:) 翻页',
+  // partner webhooks (libs/webhooks)
+  Webhook: 'Webhook',
+  'Webhook delivery': 'Webhook 投递记录',
+  'Only API clients and administrators manage webhooks': '只有 API 客户端和管理员可以管理 Webhook',
+  'An API client has at most {} webhooks': '每个 API 客户端最多 {} 个 Webhook',
+  'give at least one event type': '请至少选择一种事件类型',
+  'unknown event type': '未知的事件类型',
+  'no such API client': 'API 客户端不存在',
+  'give the API client the webhook is for': '请指定该 Webhook 所属的 API 客户端',
+  'must be an absolute http or https URL': '必须是完整的 http 或 https 地址',
+  'must not contain credentials': '不能包含用户名或密码',
+  'must not contain a fragment': '不能包含片段（#）',
+  'the host {} does not resolve': '主机 {} 无法解析',
+  'the host {} resolves to {}, a loopback, private or link-local address (an admin may allow the host in WEBHOOK_ALLOWED_HOSTS)':
+    '主机 {} 解析到 {}，这是回环、私有或链路本地地址（管理员可在 WEBHOOK_ALLOWED_HOSTS 中放行该主机）',
 };
 
 interface Template {

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { ApiClientService, UserService } from '@zs/identity';
-import { TEST_PASSWORD, testRedisPrefix, testRedisUrl } from '@zs/testing';
+import { TEST_PASSWORD, testRedisPrefix, testRedisUrl } from './support/harness';
 import { verifyWebhookSignature } from '@zs/webhooks';
 import { type RunningPlatform, startPlatform } from '../apps/api/src/standalone/platform';
-import { deleteKeys } from '../libs/testing/src/global-teardown';
+import { deleteKeys } from '@zs/testing';
 import { waitFor } from './support/outbox-context';
 
 jest.setTimeout(120_000);

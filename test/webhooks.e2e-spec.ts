@@ -11,7 +11,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@zs/config';
 import { OutboxRelayService } from '@zs/outbox';
-import { apiKey, seedXian, startTestApp, testRedisUrl, userToken, type TestApp } from '@zs/testing';
+import { apiKey, seedXian, startTestApp, testRedisUrl, userToken, type TestApp } from './support/harness';
 import { WebhookDeliveryService, verifyWebhookSignature } from '@zs/webhooks';
 import { createWorkerApp } from '../apps/worker/src/bootstrap';
 import { errorsOf, ok, outcomeOf, type Auth } from './support/gql';

@@ -7,7 +7,7 @@ const dist = path.join(__dirname, '..', 'dist');
 const { LeadStatsRepository } = require(path.join(dist, 'libs/leads/src/stats/lead-stats.repository'));
 const { LeadRepository } = require(path.join(dist, 'libs/leads/src/lead.repository'));
 (async () => {
-  const c = new Client({ connectionString: process.env.DATABASE_URL });
+  const c = new Client({ connectionString: process.env.DATABASE_URL, options: '-c jit=off' }); // as the api's pool
   await c.connect();
   const units = Object.fromEntries((await c.query('select code, id, path, tier from org_unit')).rows.map((r) => [r.code, r]));
   const actor = (code, role) => ({ kind: 'user', id: '00000000-0000-4000-8000-000000000001', unitId: units[code].id, unitPath: units[code].path, unitTier: units[code].tier, role });

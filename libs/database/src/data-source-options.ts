@@ -32,6 +32,9 @@ export function dataSourceOptions(config: AppConfig, extra: Partial<DataSourceOp
       url: config.databaseUrl,
       poolSize: 10,
       applicationName: 'zs',
+      // Short OLTP statements: the planner's cost of a count over 100k leads crosses jit_above_cost,
+      // and compiling it took 0.6 s of a 20 ms query (docs/benchmarks.md). Sent as a start-up option.
+      extra: { options: '-c jit=off' },
       ...extra,
     } as DataSourceOptions;
   }

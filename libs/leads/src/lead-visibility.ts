@@ -2,9 +2,8 @@ import { type Actor, ApiScope, Role, pathIds, roleAtLeast } from '@zs/common';
 import type { SqlParams } from './sql';
 
 /**
- * The one definition of who may see and change a lead, as SQL over `lead l JOIN org_unit ou ON
- * ou.id = l.owner_unit_id`. Every read of leads (lists, counts, stats, look-ups, later search,
- * exports and notifications) composes these predicates, so no path can forget one.
+ * The one definition of who may see and change a lead, as SQL over `lead l` alone (no join needed).
+ * Every read of leads (lists, counts, stats, look-ups, search, exports and notifications) composes these predicates, so no path can forget one.
  *
  * Each predicate is built on first use and adds only the parameters it uses: Postgres refuses a
  * statement with a parameter it cannot type, so a count that only needs `visible` must not carry
@@ -38,7 +37,7 @@ function once(make: () => string): () => string {
   return () => (value ??= make());
 }
 
-export function leadAccess(actor: Actor, p: SqlParams, l = 'l', ou = 'ou'): LeadAccess {
+export function leadAccess(actor: Actor, p: SqlParams, l = 'l'): LeadAccess {
   const unit = once(() => `${p.add(actor.unitId)}::uuid`);
 
   if (actor.kind === 'apiClient') {
@@ -58,21 +57,25 @@ export function leadAccess(actor: Actor, p: SqlParams, l = 'l', ou = 'ou'): Lead
   }
 
   const path = once(() => `${p.add(actor.unitPath)}::text`);
-  const ownerChain = once(() => `${ou}.path LIKE ${path()} || '%'`);
+  // By owner id against the caller's subtree (a hashed set of a few unit ids), not by the owner's
+  // path: no join with org_unit per lead, so a count can be an index-only scan of lead_visibility.
+  const subtreeOf = (prefix: string) => `(SELECT su.id FROM org_unit su WHERE su.path LIKE ${prefix} || '%')`;
+  const ownerChain = once(() => `${l}.owner_unit_id IN ${subtreeOf(path())}`);
+  // Uncorrelated sets (hashed once per statement, only if an earlier branch did not already decide):
+  // the planner costs them right and keeps counts on the index-only scan.
   const assignedChain = once(
-    () => `EXISTS (SELECT 1 FROM lead_assignment la JOIN org_unit lau ON lau.id = la.unit_id
-      WHERE la.lead_id = ${l}.id AND lau.path LIKE ${path()} || '%')`,
+    () => `${l}.id IN (SELECT la.lead_id FROM lead_assignment la WHERE la.unit_id IN ${subtreeOf(path())})`,
   );
   const pendingReferral = once(
-    () => `EXISTS (SELECT 1 FROM lead_referral lr JOIN org_unit lru ON lru.id = lr.to_unit_id
-      WHERE lr.lead_id = ${l}.id AND lr.status = 'PENDING' AND lru.path LIKE ${path()} || '%')`,
+    () => `${l}.id IN (SELECT lr.lead_id FROM lead_referral lr
+      WHERE lr.status = 'PENDING' AND lr.to_unit_id IN ${subtreeOf(path())})`,
   );
   const district = districtPrefix(actor);
   const detail = once(() => `(${ownerChain()} OR ${assignedChain()})`);
 
   const visible = once(() => {
     const parts = [ownerChain(), `${l}.sharing_scope IN ('CITY', 'PUBLIC')`];
-    if (district) parts.push(`(${l}.sharing_scope = 'DISTRICT' AND ${ou}.path LIKE ${p.add(district)}::text || '%')`);
+    if (district) parts.push(`(${l}.sharing_scope = 'DISTRICT' AND ${l}.owner_unit_id IN ${subtreeOf(`${p.add(district)}::text`)})`);
     parts.push(assignedChain(), pendingReferral());
     return `(${parts.join(' OR ')})`;
   });
@@ -121,7 +124,7 @@ export function readableChange(
  */
 export function knownConflict(actor: Actor, p: SqlParams, detail: string, c = 'c', l = 'l'): string {
   if (detail === FALSE) return FALSE;
-  const other = leadAccess(actor, p, 'cl', 'clu');
-  return `(${detail} AND EXISTS (SELECT 1 FROM lead cl JOIN org_unit clu ON clu.id = cl.owner_unit_id
+  const other = leadAccess(actor, p, 'cl');
+  return `(${detail} AND EXISTS (SELECT 1 FROM lead cl
     WHERE cl.id = CASE WHEN ${c}.lead_a_id = ${l}.id THEN ${c}.lead_b_id ELSE ${c}.lead_a_id END AND ${other.visible()}))`;
 }

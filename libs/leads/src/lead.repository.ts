@@ -179,7 +179,7 @@ export class LeadRepository {
     if (filter.ownerUnitIds?.length) {
       where.push(
         filter.includeDescendants
-          ? `EXISTS (SELECT 1 FROM org_unit f WHERE f.id = ANY(${p.add(filter.ownerUnitIds)}::uuid[]) AND ou.path LIKE f.path || '%')`
+          ? `l.owner_unit_id IN (SELECT d.id FROM org_unit f JOIN org_unit d ON d.path LIKE f.path || '%' WHERE f.id = ANY(${p.add(filter.ownerUnitIds)}::uuid[]))`
           : `l.owner_unit_id = ANY(${p.add(filter.ownerUnitIds)}::uuid[])`,
       );
     }
@@ -211,7 +211,8 @@ export class LeadRepository {
     // The count uses only the filter's parameters; the page adds access columns and the keyset.
     const cp = new SqlParams();
     const where = this.filterSql(leadAccess(actor, cp), q.filter, cp, actor);
-    const countSql = `SELECT count(*)::int AS n FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id WHERE ${where.join(' AND ')}`;
+    // lead alone: the visibility predicates need no org_unit join, so the count can be index-only.
+    const countSql = `SELECT count(*)::int AS n FROM lead l WHERE ${where.join(' AND ')}`;
 
     const p = new SqlParams();
     const a = leadAccess(actor, p);

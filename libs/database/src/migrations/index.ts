@@ -9,6 +9,7 @@ import { HistoryConflict1764440000000 } from './1764440000000-history-conflict';
 import { LeadSearch1764460000000 } from './1764460000000-lead-search';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
 import { Webhooks1764830000000 } from './1764830000000-webhooks';
+import { LeadVisibilityIndex1764840000000 } from './1764840000000-lead-visibility-index';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   LeadSearch1764460000000,
   OutboxDeliveries1764470000000,
   Webhooks1764830000000,
+  LeadVisibilityIndex1764840000000,
 ];

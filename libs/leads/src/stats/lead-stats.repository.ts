@@ -28,15 +28,16 @@ export class LeadStatsRepository {
     const belongs = groupBy === LeadStatsGroupBy.ZONE ? 'o.unit_id = u.id' : `o.path LIKE u.path || '%'`;
     return this.db.query(
       `WITH o AS MATERIALIZED (
-         SELECT l.owner_unit_id AS unit_id, ou.path,
+         SELECT l.owner_unit_id AS unit_id,
                 count(*) FILTER (WHERE ${inYear('created_at')}) AS new_leads,
                 count(*) FILTER (WHERE ${inYear('signed_at')}) AS signed,
                 count(*) FILTER (WHERE ${inYear('landed_at')}) AS landed,
                 sum(l.investment_amount) FILTER (WHERE ${inYear('signed_at')}) AS investment,
                 sum(l.expected_jobs) FILTER (WHERE ${inYear('signed_at')}) AS jobs
-           FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+           FROM lead l
           WHERE l.owner_unit_id IN (SELECT s.id FROM org_unit s WHERE s.path LIKE ${subtree}) AND ((${inYear('created_at')}) OR (${inYear('signed_at')}) OR (${inYear('landed_at')})) AND ${visible}
-          GROUP BY l.owner_unit_id, ou.path)
+          GROUP BY l.owner_unit_id),
+       op AS (SELECT o.*, ou.path FROM o JOIN org_unit ou ON ou.id = o.unit_id)
        SELECT u.id AS "unitId", ${p.add(year)}::int AS year,
               COALESCE(sum(o.new_leads), 0)::int AS "newLeads",
               COALESCE(sum(o.signed), 0)::int AS signed,
@@ -44,7 +45,7 @@ export class LeadStatsRepository {
               COALESCE(sum(o.investment), 0)::numeric(18, 2)::text AS "signedInvestment",
               COALESCE(sum(o.jobs), 0)::int AS "expectedJobs"
          FROM org_unit u
-         LEFT JOIN o ON ${belongs}
+         LEFT JOIN op o ON ${belongs}
         WHERE u.tier = ${p.add(groupBy)}::org_tier AND u.path LIKE ${subtree}
         GROUP BY u.id, u.code
         ORDER BY u.code`,

@@ -195,8 +195,8 @@ export class LeadRepository {
     range('landed_at', filter.landedFrom, filter.landedTo);
     if (filter.hasConflict !== null && filter.hasConflict !== undefined) {
       // Conflicts are news for the owner and assigned chains only; to anyone else every lead is conflict-free.
-      const conflicted = `EXISTS (SELECT 1 FROM lead_conflict c
-           WHERE c.status = 'OPEN' AND (c.lead_a_id = l.id OR c.lead_b_id = l.id) AND ${knownConflict(actor, p, a.detail())})`;
+      const conflicted = `EXISTS (SELECT 1 FROM lead_conflict_member hm JOIN lead_conflict c ON c.id = hm.conflict_id
+           WHERE hm.lead_id = l.id AND c.status = 'OPEN' AND ${knownConflict(actor, p, a.detail())})`;
       where.push(filter.hasConflict ? conflicted : `NOT ${conflicted}`);
     }
     if (filter.investorUscc) {
@@ -278,6 +278,23 @@ export class LeadRepository {
         note,
         conflictId,
       ],
+    );
+  }
+
+  /** The same entry (no field changes) on several leads in one statement. */
+  async insertHistoryForLeads(
+    tx: EntityManager,
+    leadIds: string[],
+    action: string,
+    actor: Actor | 'system',
+    note: string | null,
+    conflictId: string | null,
+  ): Promise<void> {
+    if (leadIds.length === 0) return;
+    await tx.query(
+      `INSERT INTO lead_history (lead_id, action, actor_kind, actor_id, changes, note, conflict_id)
+       SELECT id, $2, $3, $4, '[]'::jsonb, $5, $6 FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n`,
+      [leadIds, action, actor === 'system' ? 'system' : actor.kind, actor === 'system' ? null : actor.id, note, conflictId],
     );
   }
 

@@ -10,7 +10,7 @@ import { LeadService } from './lead.service';
 import { LeadInputValidator } from './lead-input.validator';
 import { LeadLoader } from './lead.loader';
 import { LeadConflictNoticeResolver, LeadHistoryResolver, LeadResolver } from './lead.resolver';
-import { LeadConflictEntity } from './conflicts/conflict.entity';
+import { LeadConflictEntity, LeadConflictMemberEntity } from './conflicts/conflict.entity';
 import { ConflictRepository } from './conflicts/conflict.repository';
 import { ConflictService } from './conflicts/conflict.service';
 import { ConflictResolver } from './conflicts/conflict.resolver';
@@ -31,6 +31,7 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
       LeadAssignmentEntity,
       LeadHistoryEntity,
       LeadConflictEntity,
+      LeadConflictMemberEntity,
       ReferralEntity,
       LeadActivityEntity,
     ]),

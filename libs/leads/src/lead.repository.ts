@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, SortKeyType } from '@zs/common';
 import { type LeadAccess, knownConflict, leadAccess } from './lead-visibility';
 import { SqlParams } from './sql';
+import { MAX_CODE_ATTEMPTS, randomLeadCode } from './domain/lead-code';
 import type { FieldChange, LeadEntity, VisibleLead } from './lead.entity';
 import type { LeadFields } from './lead-input.validator';
 import { type LeadFilter, LeadOrderField, OrderDirection } from './dto/lead.input';
@@ -233,19 +234,31 @@ export class LeadRepository {
     return { rows, total: count ? count[0].n : null };
   }
 
-  async nextCode(tx: EntityManager, year: number): Promise<string> {
-    const rows: { n: string }[] = await tx.query(`SELECT nextval('lead_code_seq') AS n`);
-    return `XA-${year}-${String(rows[0].n).padStart(6, '0')}`;
-  }
-
-  async insert(tx: EntityManager, lead: NewLead & { code: string }): Promise<string> {
-    const id = randomUUID();
-    const p = new SqlParams();
-    const entries = Object.entries({ ...lead, id }).filter(([k]) => COLUMNS[k]);
-    const cols = entries.map(([k]) => COLUMNS[k]);
-    const vals = entries.map(([k, v]) => (k === 'contacts' ? `${p.add(JSON.stringify(v))}::jsonb` : p.add(v)));
-    await tx.query(`INSERT INTO lead (${cols.join(', ')}) VALUES (${vals.join(', ')})`, p.values);
-    return id;
+  /**
+   * Inserts the lead under a fresh random code (randomLeadCode): a code already taken, also by a
+   * concurrent insert, makes the INSERT a no-op (ON CONFLICT on lead_code_key, so the transaction
+   * stays usable) and the next code is tried. `codes` replaces the draw in tests.
+   */
+  async insertWithCode(
+    tx: EntityManager,
+    lead: NewLead,
+    year: number,
+    codes: (attempt: number) => string = (attempt) => randomLeadCode(year, attempt),
+  ): Promise<{ id: string; code: string }> {
+    for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
+      const code = codes(attempt);
+      const id = randomUUID();
+      const p = new SqlParams();
+      const entries = Object.entries({ ...lead, code, id }).filter(([k]) => COLUMNS[k]);
+      const cols = entries.map(([k]) => COLUMNS[k]);
+      const vals = entries.map(([k, v]) => (k === 'contacts' ? `${p.add(JSON.stringify(v))}::jsonb` : p.add(v)));
+      const rows: unknown[] = await tx.query(
+        `INSERT INTO lead (${cols.join(', ')}) VALUES (${vals.join(', ')}) ON CONFLICT (code) DO NOTHING RETURNING id`,
+        p.values,
+      );
+      if (rows.length === 1) return { id, code };
+    }
+    throw new Error(`No free lead code for ${year} after ${MAX_CODE_ATTEMPTS} attempts`);
   }
 
   /** Writes the given columns and bumps the version; the caller holds the row lock. */

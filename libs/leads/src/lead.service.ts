@@ -124,19 +124,21 @@ export class LeadService {
     const fields = await this.validator.forCreate(input);
     const scope = input.sharingScope ?? SharingScope.PRIVATE;
     const id = await this.db.transaction(async (tx) => {
-      const code = await this.leads.nextCode(tx, new Date().getFullYear());
-      const leadId = await this.leads.insert(tx, {
-        ...fields,
-        investorName: fields.investorName!,
-        investorNameNorm: fields.investorNameNorm!,
-        contacts: fields.contacts ?? [],
-        attractionModeCodes: fields.attractionModeCodes ?? [],
-        code,
-        sharingScope: scope,
-        ownerUnitId: actor.unitId,
-        createdByKind: actor.kind,
-        createdById: actor.id,
-      });
+      const { id: leadId, code } = await this.leads.insertWithCode(
+        tx,
+        {
+          ...fields,
+          investorName: fields.investorName!,
+          investorNameNorm: fields.investorNameNorm!,
+          contacts: fields.contacts ?? [],
+          attractionModeCodes: fields.attractionModeCodes ?? [],
+          sharingScope: scope,
+          ownerUnitId: actor.unitId,
+          createdByKind: actor.kind,
+          createdById: actor.id,
+        },
+        new Date().getFullYear(),
+      );
       const created = Object.entries({ ...fields, sharingScope: scope })
         .filter(([k, v]) => k !== 'investorNameNorm' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
         .map(([k, v]) => ({ field: HISTORY_NAMES[k as keyof LeadFields] ?? k, oldValue: null, newValue: v }));

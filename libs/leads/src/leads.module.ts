@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
-import { IdentityModule } from '@zs/identity';
+import { IdentityModule, RedisAvailability } from '@zs/identity';
 import { OutboxModule } from '@zs/outbox';
 import { LeadAssignmentEntity, LeadEntity, LeadHistoryEntity } from './lead.entity';
 import { LeadRepository } from './lead.repository';
+import { InvestorProbeLimiter } from './investor-probe-limiter';
 import { LeadService } from './lead.service';
 import { LeadInputValidator } from './lead-input.validator';
 import { LeadLoader } from './lead.loader';
@@ -42,6 +43,8 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
   ],
   providers: [
     LeadRepository,
+    RedisAvailability,
+    InvestorProbeLimiter,
     LeadService,
     LeadInputValidator,
     LeadLoader,

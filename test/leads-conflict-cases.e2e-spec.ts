@@ -149,6 +149,22 @@ describe('conflict cases', () => {
     expect((await notices('z1', byName.id)).history.map((h: any) => h.action)).not.toContain('CONFLICT_DETECTED');
   });
 
+  it('a merge with a case of leads the reader may not see changes nothing on its notice: id, peers, coordinator, match', async () => {
+    const uscc = makeUscc(7005);
+    // The older case: two private leads of other districts, invisible to 610115-Z1.
+    await create('yt', { name: '幽灵甲投资有限公司', uscc }, 'PRIVATE');
+    await create('ca', { name: '幽灵甲投资', uscc }, 'PRIVATE');
+    const mine = await create('z1', { name: '明面乙投资有限公司' }, 'CITY');
+    await create('z2', { name: '明面乙投资集团' }, 'CITY');
+    const before = (await notices('z1', mine.id)).conflicts;
+    expect(before).toHaveLength(1);
+    // A private lead of the city-level zone links both: same name as mine, same USCC as the hidden ones.
+    await create('gx', { name: '明面乙投资有限公司', uscc }, 'PRIVATE');
+    const merged = (await conflictsOf('city')).edges.map((e: any) => e.node).find((c: any) => c.leadCount === 5 && c.status === 'OPEN');
+    expect(merged.id).not.toBe(before[0].id); // the older (hidden) case survived
+    expect((await notices('z1', mine.id)).conflicts).toEqual(before);
+  });
+
   it('a lead linking two open cases merges them into the older, history and all; resolving reaches every member', async () => {
     const uscc = makeUscc(7004);
     const nameCase = [await create('z1', { name: '汉唐双链投资有限公司' }, 'CITY'), await create('yt', { name: '汉唐双链投资集团' }, 'CITY')];
@@ -164,10 +180,14 @@ describe('conflict cases', () => {
     expect(after.map((c: any) => c.id)).not.toContain(newer.id);
     const merged = after.find((c: any) => c.id === older.id);
     expect(merged).toMatchObject({ leadCount: 5, match: 'NAME', coordinatingUnit: { code: '610100' } });
-    // The USCC case's leads keep their CONFLICT_DETECTED entries, now naming the merged case.
+    // The USCC case's leads keep their CONFLICT_DETECTED entries (now naming the merged case) and their
+    // notice's id: the id of the case they joined.
     const onUscc = await notices('z2', usccCase[0].id);
-    expect(onUscc.conflicts.map((c: any) => c.id)).toEqual([older.id]);
+    expect(onUscc.conflicts.map((c: any) => c.id)).toEqual([newer.id]);
     expect(onUscc.history.filter((h: any) => h.action === 'CONFLICT_DETECTED')).toHaveLength(1);
+    // That id still names the case: its owner is FORBIDDEN to resolve it, not told it is gone.
+    const byOwner = await t.gql(`mutation($id: ID!) { resolveConflict(id: $id, resolution: FALSE_MATCH) { id } }`, { id: newer.id }, a.get('cc-z2')!.auth);
+    expect(byOwner.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const events = async () =>
       withPg(t.db.url, async (c) =>

@@ -71,7 +71,8 @@ export class LeadLoader {
       .load(lead.id)
       .then((rows) =>
         rows.map((c) => ({
-          id: c.id,
+          // The case the lead joined, kept through merges: a merge with leads the reader may not see must not show.
+          id: c.noticeId,
           match: c.usccPeer ? ConflictMatch.USCC : ConflictMatch.NAME,
           status: c.status,
           coordinatingUnitId: pathIds(c.otherPaths.reduce((a, b) => nearestCommonAncestorPath(a, b), c.leadPath)).at(-1)!,

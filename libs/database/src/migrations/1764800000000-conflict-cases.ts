@@ -19,6 +19,7 @@ function commonAncestor(paths: string[]): string {
  * are merged into one case per connected cluster (the oldest pair's id survives, history entries
  * are re-pointed to it, the coordinating unit is the nearest common ancestor of all its owners, the
  * match NAME if any pair of it matched only by name). Resolved pairs stay resolved two-member cases.
+ * A member's `notice_id` is the id its lead's notice showed (the pair's; after a merge, its oldest pair's).
  */
 export class ConflictCases1764800000000 implements MigrationInterface {
   name = 'ConflictCases1764800000000';
@@ -30,13 +31,16 @@ export class ConflictCases1764800000000 implements MigrationInterface {
         lead_id uuid NOT NULL REFERENCES lead (id) ON DELETE CASCADE,
         match conflict_match NOT NULL,
         joined_at timestamptz NOT NULL DEFAULT now(),
+        -- The case the lead joined: its notice keeps this id when the case merges into another, so a
+        -- merge with leads the reader may not see does not show on its lead as a changed id.
+        notice_id uuid NOT NULL,
         PRIMARY KEY (conflict_id, lead_id)
       )`);
     await q.query(`CREATE INDEX lead_conflict_member_lead ON lead_conflict_member (lead_id)`);
     await q.query(`
-      INSERT INTO lead_conflict_member (conflict_id, lead_id, match, joined_at)
-      SELECT id, lead_a_id, match, detected_at FROM lead_conflict
-      UNION ALL SELECT id, lead_b_id, match, detected_at FROM lead_conflict`);
+      INSERT INTO lead_conflict_member (conflict_id, lead_id, match, joined_at, notice_id)
+      SELECT id, lead_a_id, match, detected_at, id FROM lead_conflict
+      UNION ALL SELECT id, lead_b_id, match, detected_at, id FROM lead_conflict`);
 
     // Open pairs sharing a lead: one case per connected cluster (union-find over the pairs).
     const pairs: { id: string; a: string; b: string }[] = await q.query(
@@ -61,8 +65,8 @@ export class ConflictCases1764800000000 implements MigrationInterface {
       if (ids.length < 2) continue;
       const [survivor, ...merged] = ids; // oldest first
       await q.query(
-        `INSERT INTO lead_conflict_member (conflict_id, lead_id, match, joined_at)
-         SELECT DISTINCT ON (lead_id) $1::uuid, lead_id, match, joined_at FROM lead_conflict_member
+        `INSERT INTO lead_conflict_member (conflict_id, lead_id, match, joined_at, notice_id)
+         SELECT DISTINCT ON (lead_id) $1::uuid, lead_id, match, joined_at, notice_id FROM lead_conflict_member
           WHERE conflict_id = ANY($2::uuid[]) ORDER BY lead_id, joined_at
          ON CONFLICT (conflict_id, lead_id) DO NOTHING`,
         [survivor, merged],

@@ -43,4 +43,6 @@ export class LeadConflictMemberEntity {
   @PrimaryColumn({ name: 'lead_id', type: 'uuid' }) leadId!: string;
   @Column({ type: 'enum', enum: ConflictMatch, enumName: 'conflict_match' }) match!: ConflictMatch;
   @Column({ name: 'joined_at', type: 'timestamptz' }) joinedAt!: Date;
+  /** The id of the case the lead joined; kept through merges, it is the id of the lead's notice. */
+  @Column({ name: 'notice_id', type: 'uuid' }) noticeId!: string;
 }

@@ -23,7 +23,10 @@ export class LeadConflictModel {
   description: "What a lead's owner learns: another unit is engaged with the same investor, and who coordinates",
 })
 export class LeadConflictNoticeModel {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, {
+    description: 'The id of the case this lead joined (kept when that case merged into another); resolveConflict takes it too',
+  })
+  id!: string;
   @Field(() => ConflictMatch) match!: ConflictMatch;
   @Field(() => ConflictStatus) status!: ConflictStatus;
   coordinatingUnitId!: string;

@@ -18,6 +18,8 @@ export interface ConflictPlacement {
 }
 
 export interface KnownConflictRow extends LeadConflictEntity {
+  /** The id the lead's notice shows: its member row's notice_id, stable through merges. */
+  noticeId: string;
   leadId: string;
   leadPath: string;
   otherLeadIds: string[];
@@ -99,8 +101,8 @@ export class ConflictRepository {
   async addMembers(tx: EntityManager, conflictId: string, members: { leadId: string; match: ConflictMatch }[]): Promise<string[]> {
     if (members.length === 0) return [];
     const rows: { leadId: string }[] = await tx.query(
-      `INSERT INTO lead_conflict_member (conflict_id, lead_id, match)
-       SELECT $1, m.lead_id, m.match::conflict_match FROM unnest($2::uuid[], $3::text[]) AS m(lead_id, match)
+      `INSERT INTO lead_conflict_member (conflict_id, lead_id, match, notice_id)
+       SELECT $1, m.lead_id, m.match::conflict_match, $1 FROM unnest($2::uuid[], $3::text[]) AS m(lead_id, match)
        ON CONFLICT (conflict_id, lead_id) DO NOTHING RETURNING lead_id AS "leadId"`,
       [conflictId, members.map((m) => m.leadId), members.map((m) => m.match)],
     );
@@ -113,8 +115,8 @@ export class ConflictRepository {
    */
   async merge(tx: EntityManager, into: string, merged: string[]): Promise<void> {
     await tx.query(
-      `INSERT INTO lead_conflict_member (conflict_id, lead_id, match, joined_at)
-       SELECT $1, lead_id, match, joined_at FROM lead_conflict_member WHERE conflict_id = ANY($2::uuid[])
+      `INSERT INTO lead_conflict_member (conflict_id, lead_id, match, joined_at, notice_id)
+       SELECT $1, lead_id, match, joined_at, notice_id FROM lead_conflict_member WHERE conflict_id = ANY($2::uuid[])
        ON CONFLICT (conflict_id, lead_id) DO NOTHING`,
       [into, merged],
     );
@@ -145,7 +147,7 @@ export class ConflictRepository {
     const ids = p.add([...leadIds]);
     const detail = `(${leadAccess(actor, p).detail()})`;
     return this.db.query(
-      `SELECT ${SELECT}, l.id AS "leadId", ou.path AS "leadPath",
+      `SELECT ${SELECT}, m.notice_id AS "noticeId", l.id AS "leadId", ou.path AS "leadPath",
               array_agg(cl.id ORDER BY pm.joined_at, cl.id) AS "otherLeadIds", array_agg(clu.path ORDER BY pm.joined_at, cl.id) AS "otherPaths",
               bool_or(l.investor_uscc IS NOT NULL AND cl.investor_uscc = l.investor_uscc) AS "usccPeer"
          FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
@@ -153,7 +155,7 @@ export class ConflictRepository {
          JOIN lead_conflict_member pm ON pm.conflict_id = c.id AND pm.lead_id <> l.id
          JOIN lead cl ON cl.id = pm.lead_id JOIN org_unit clu ON clu.id = cl.owner_unit_id
         WHERE l.id = ANY(${ids}::uuid[]) AND ${detail} AND ${conflictPeer(actor, p)}
-        GROUP BY c.id, l.id, ou.path
+        GROUP BY c.id, m.notice_id, l.id, ou.path
         ORDER BY c.detected_at, c.id`,
       p.values,
     );
@@ -192,7 +194,8 @@ export class ConflictRepository {
     const rows: (LeadConflictEntity & { coordinator: boolean })[] = await tx.query(
       `SELECT ${SELECT}, cu.path LIKE ${path} || '%' AS coordinator
          FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id
-        WHERE c.id = ${idParam}::uuid AND (cu.path LIKE ${path} || '%' OR EXISTS (SELECT 1 FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+        WHERE (c.id = ${idParam}::uuid OR c.id IN (SELECT nm.conflict_id FROM lead_conflict_member nm WHERE nm.notice_id = ${idParam}::uuid))
+          AND (cu.path LIKE ${path} || '%' OR EXISTS (SELECT 1 FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
           WHERE l.id IN (SELECT km.lead_id FROM lead_conflict_member km WHERE km.conflict_id = c.id) AND ${knownConflict(actor, p, detail)}))
         FOR UPDATE OF c`,
       p.values,

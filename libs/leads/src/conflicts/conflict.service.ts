@@ -128,15 +128,17 @@ export class ConflictService {
         throw new AccessDeniedException('Conflicts are resolved by managers of the coordinating unit');
       }
       if (conflict.status === ConflictStatus.RESOLVED) throw new StateConflictException('The conflict is already resolved');
-      await this.conflicts.resolve(tx, id, resolution, note?.trim() || null, actor.id);
-      const leadIds = (await this.conflicts.membersOf([id], tx)).map((m) => m.leadId);
-      await this.leads.insertHistoryForLeads(tx, leadIds, 'CONFLICT_RESOLVED', actor, `${resolution}${note ? `: ${note}` : ''}`, id);
+      // `id` may be a notice's id (a case merged since): the decision is the case's.
+      const caseId = conflict.id;
+      await this.conflicts.resolve(tx, caseId, resolution, note?.trim() || null, actor.id);
+      const leadIds = (await this.conflicts.membersOf([caseId], tx)).map((m) => m.leadId);
+      await this.leads.insertHistoryForLeads(tx, leadIds, 'CONFLICT_RESOLVED', actor, `${resolution}${note ? `: ${note}` : ''}`, caseId);
       await this.outbox.record(tx, actor, DomainEventType.ConflictResolved, leadIds[0], {
-        conflictId: id,
+        conflictId: caseId,
         leadIds,
         resolution,
       });
-      return (await this.conflicts.findById(id, tx))!;
+      return (await this.conflicts.findById(caseId, tx))!;
     });
   }
 

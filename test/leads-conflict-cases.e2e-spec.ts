@@ -103,6 +103,29 @@ describe('conflict cases', () => {
     expect(node.leads).toHaveLength(201);
   });
 
+  it('concurrent saves of one cluster under different keys (its name, its USCC) end in one case covering every owner', async () => {
+    const uscc = makeUscc(7006);
+    const seedA = await create('z1', { name: '并发集群投资有限公司', uscc }, 'CITY');
+    await create('z2', { name: '并发集群投资集团', uscc }, 'CITY');
+    // Half match by name only (no USCC), half by USCC only (another name): two advisory-lock keys.
+    const units = ['yt', 'ca', 'gx', 'z2', 'yt', 'ca', 'gx', 'z1', 'yt', 'ca', 'gx', 'z2'];
+    const made = await pMap(units, 12, (u, i) =>
+      create(u, i % 2 === 0 ? { name: '并发集群投资(中国)有限公司' } : { name: `并发别名${i}有限公司`, uscc }, 'CITY'),
+    );
+    const rows = await withPg(t.db.url, async (c) =>
+      (
+        await c.query(
+          `SELECT m.conflict_id AS id, count(*)::int AS n, min(cu.code) AS coordinator FROM lead_conflict_member m
+             JOIN lead_conflict c ON c.id = m.conflict_id AND c.status = 'OPEN' JOIN org_unit cu ON cu.id = c.coordinating_unit_id
+            WHERE m.lead_id = ANY($1::uuid[]) GROUP BY m.conflict_id`,
+          [[seedA.id, ...made.map((l) => l.id)]],
+        )
+      ).rows,
+    );
+    // 610113 and 610116 zones and the city-level zone: only the city covers them all.
+    expect(rows).toEqual([{ id: rows[0].id, n: 13, coordinator: '610100' }]);
+  });
+
   it('a notice shows only the peers the reader may see, and the unit that coordinates them, never a hidden member', async () => {
     const investor = { name: '秦岭三方投资有限公司', uscc: makeUscc(7002) };
     const mine = await create('z1', investor, 'PRIVATE');

@@ -57,16 +57,19 @@ export class ConflictRepository {
       await tx.query(
         `WITH cand AS (
            SELECT l.id, ou.path,
-                  CASE WHEN $4::text IS NOT NULL AND l.investor_uscc = $4::char(18) THEN 'USCC' ELSE 'NAME' END AS match,
-                  (SELECT m.conflict_id FROM lead_conflict_member m JOIN lead_conflict c ON c.id = m.conflict_id
-                    WHERE m.lead_id = l.id AND c.status = 'OPEN' ORDER BY c.detected_at, c.id LIMIT 1) AS case_id
+                  CASE WHEN $4::text IS NOT NULL AND l.investor_uscc = $4::char(18) THEN 'USCC' ELSE 'NAME' END AS match
              FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
             WHERE l.id <> $1 AND l.owner_unit_id <> $2
               AND l.stage NOT IN ('LOST', 'OPERATING')
               AND (l.investor_name_norm = $3 OR ($4::text IS NOT NULL AND l.investor_uscc = $4::char(18)))),
+         -- Every open case of every candidate: should a race ever have put a lead in two, this save merges them.
+         placed AS (
+           SELECT cand.id, m.conflict_id AS case_id, cand.match
+             FROM cand JOIN lead_conflict_member m ON m.lead_id = cand.id
+             JOIN lead_conflict c ON c.id = m.conflict_id AND c.status = 'OPEN'),
          cases AS (
            SELECT case_id, CASE WHEN bool_or(match = 'USCC') THEN 'USCC' ELSE 'NAME' END AS match, false AS own
-             FROM cand WHERE case_id IS NOT NULL GROUP BY case_id
+             FROM placed GROUP BY case_id
            UNION ALL
            SELECT m.conflict_id, NULL, true FROM lead_conflict_member m JOIN lead_conflict c ON c.id = m.conflict_id
             WHERE m.lead_id = $1 AND c.status = 'OPEN')
@@ -75,7 +78,7 @@ export class ConflictRepository {
           GROUP BY c.id, cu.path, c.match, c.detected_at
          UNION ALL
          SELECT 'fresh', cand.id, cand.path, cand.match, false, NULL, NULL FROM cand
-          WHERE cand.case_id IS NULL AND NOT EXISTS (
+          WHERE NOT EXISTS (SELECT 1 FROM placed WHERE placed.id = cand.id) AND NOT EXISTS (
             SELECT 1 FROM lead_conflict_member a JOIN lead_conflict_member b ON b.conflict_id = a.conflict_id
              WHERE a.lead_id = $1 AND b.lead_id = cand.id)
           ORDER BY kind, detected_at, id`,
@@ -87,6 +90,19 @@ export class ConflictRepository {
         .map((r) => ({ id: r.id, coordinatorPath: r.path, match: r.match, own: r.own, candidateMatch: r.candidateMatch })),
       fresh: rows.filter((r) => r.kind === 'fresh').map((r) => ({ id: r.id, ownerPath: r.path, match: r.match })),
     };
+  }
+
+  /**
+   * Locks open cases for the saving transaction, in id order (no deadlock between two savers), and
+   * returns their current coordinating unit and match. A case a concurrent save merged away is
+   * missing: the caller places the lead again.
+   */
+  lockCases(tx: EntityManager, ids: string[]): Promise<{ id: string; coordinatorPath: string; match: ConflictMatch }[]> {
+    return tx.query(
+      `SELECT c.id, cu.path AS "coordinatorPath", c.match FROM lead_conflict c JOIN org_unit cu ON cu.id = c.coordinating_unit_id
+        WHERE c.id = ANY($1::uuid[]) AND c.status = 'OPEN' ORDER BY c.id FOR UPDATE OF c`,
+      [ids],
+    );
   }
 
   async createCase(tx: EntityManager, match: ConflictMatch, coordinatingUnitId: string): Promise<string> {

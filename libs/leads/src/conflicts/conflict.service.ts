@@ -14,7 +14,7 @@ import {
 } from '@zs/common';
 import { DomainEventType, OutboxService } from '@zs/outbox';
 import { LeadRepository } from '../lead.repository';
-import { ConflictRepository, type KnownConflictRow } from './conflict.repository';
+import { type ConflictPlacement, ConflictRepository, type KnownConflictRow } from './conflict.repository';
 import { ConflictMatch, ConflictStatus, type ConflictResolution, type LeadConflictEntity } from './conflict.entity';
 
 export interface ConflictSubject {
@@ -62,13 +62,7 @@ export class ConflictService {
    */
   async detect(tx: EntityManager, actor: Actor, lead: ConflictSubject): Promise<number> {
     await this.conflicts.lockInvestor(tx, lead.investorNameNorm, lead.investorUscc);
-    const { cases, fresh } = await this.conflicts.findPlacement(
-      tx,
-      lead.id,
-      lead.ownerUnitId,
-      lead.investorNameNorm,
-      lead.investorUscc,
-    );
+    const { cases, fresh } = await this.place(tx, lead);
     const joinsVia = cases.filter((c) => c.candidateMatch !== null);
     if (joinsVia.length === 0 && fresh.length === 0) return 0; // no other unit's lead: nothing new
     // The lead's own match: USCC when some lead of another unit shares its USCC.
@@ -114,6 +108,21 @@ export class ConflictService {
       ...(merged.length > 0 ? { mergedConflictIds: merged } : {}),
     });
     return joined.length;
+  }
+
+  /**
+   * The lead's placement with its cases locked (current coordinating unit and match). Two saves of
+   * one cluster under different investor keys (its names, its USCC) do not share the advisory lock;
+   * the case row lock orders them, and a case merged away meanwhile sends us round again.
+   */
+  private async place(tx: EntityManager, lead: ConflictSubject): Promise<ConflictPlacement> {
+    for (let round = 0; ; round++) {
+      const placement = await this.conflicts.findPlacement(tx, lead.id, lead.ownerUnitId, lead.investorNameNorm, lead.investorUscc);
+      if (placement.cases.length === 0) return placement;
+      const locked = new Map((await this.conflicts.lockCases(tx, placement.cases.map((c) => c.id))).map((c) => [c.id, c]));
+      const cases = placement.cases.filter((c) => locked.has(c.id)).map((c) => ({ ...c, ...locked.get(c.id)! }));
+      if (cases.length === placement.cases.length || round === 2) return { ...placement, cases };
+    }
   }
 
   async resolve(actor: Actor, id: string, resolution: ConflictResolution, note: string | null | undefined): Promise<LeadConflictEntity> {

@@ -307,6 +307,13 @@ it('the conflict-cases migration turns pairs into cases, one per connected clust
     expect(history).toEqual([{ conflict_id: p12 }]);
     const cols = (await c.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'lead_conflict'`)).rows.map((r) => r.column_name);
     expect(cols).not.toContain('lead_a_id');
+
+    // Down again: each case becomes its first member paired with every other one.
+    await m.down(q);
+    const pairs = (await c.query(`SELECT lead_a_id AS a, lead_b_id AS b, status FROM lead_conflict ORDER BY status, lead_a_id, lead_b_id`)).rows;
+    expect(pairs).toHaveLength(3);
+    expect(pairs.filter((r) => r.status === 'OPEN')).toHaveLength(2);
+    expect(pairs.filter((r) => r.status === 'RESOLVED')).toEqual([{ a: [l4, l5].sort()[0], b: [l4, l5].sort()[1], status: 'RESOLVED' }]);
   } finally {
     await c.end();
     await db.drop();

@@ -176,6 +176,8 @@ async function runSize(size) {
       REDIS_PREFIX: prefix,
       JWT_SECRET: randomBytes(32).toString('hex'),
       PORT: '0',
+      // The data is created through createLead by a few officers: the investor look-up limit is not measured here.
+      LEAD_INVESTOR_PROBE_LIMIT: '1000000',
       BENCH_SEED_USERS: JSON.stringify(USERS.map((u) => ({ username: u.username, password: PASSWORD, unitCode: u.unitCode, role: 'OFFICER' }))),
     });
     const c = new Client({ connectionString: dbUrl(dbName) });

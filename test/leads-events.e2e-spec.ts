@@ -138,7 +138,7 @@ describe('leads: domain events in the outbox', () => {
       expect(events.map((e) => e.type).sort()).toEqual(['lead.conflict_detected', 'lead.created']);
       const e = expectEvent(events, 'lead.conflict_detected', null, 'z2-o');
       expect([id, first.id, null]).toContain(e.lead_id);
-      const conflictXids = await xids(pg, `SELECT xmin::text AS xid FROM lead_conflict WHERE lead_a_id = $1 OR lead_b_id = $1`, [id]);
+      const conflictXids = await xids(pg, `SELECT DISTINCT xmin::text AS xid FROM lead_conflict_member WHERE lead_id = $1`, [id]);
       expect(conflictXids).toEqual([e.xid]);
       expect(await leadXid(id)).toBe(e.xid);
     });
@@ -160,7 +160,7 @@ describe('leads: domain events in the outbox', () => {
       const l = await newLead();
       const { events } = await eventsOf(() => mutate.update('z1-o', l, { investor: { name: '隆基绿能科技有限公司', uscc } }), 'updateLead');
       expect(events.map((e) => e.type).sort()).toEqual(['lead.conflict_detected', 'lead.updated']);
-      const conflictXids = await xids(pg, `SELECT xmin::text AS xid FROM lead_conflict WHERE lead_a_id = $1 OR lead_b_id = $1`, [l.id]);
+      const conflictXids = await xids(pg, `SELECT DISTINCT xmin::text AS xid FROM lead_conflict_member WHERE lead_id = $1`, [l.id]);
       expect(conflictXids).toEqual([events[0].xid]);
     });
 

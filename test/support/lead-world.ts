@@ -98,8 +98,12 @@ export class LeadWorld {
     const recorded: { id: string; a: string; b: string; coordinator: string }[] = await withDb(this.t, async (c) =>
       (
         await c.query(
-          `SELECT c.id, c.lead_a_id AS a, c.lead_b_id AS b, cu.code AS coordinator FROM lead_conflict c
-             JOIN org_unit cu ON cu.id = c.coordinating_unit_id WHERE c.lead_a_id = $1 OR c.lead_b_id = $1`,
+          // Conflicts are cases with member leads; the worlds of these tests only make two-member cases.
+          `SELECT c.id, min(o.lead_id::text) AS a, $1::uuid::text AS b, cu.code AS coordinator FROM lead_conflict c
+             JOIN org_unit cu ON cu.id = c.coordinating_unit_id
+             JOIN lead_conflict_member m ON m.conflict_id = c.id AND m.lead_id = $1::uuid
+             JOIN lead_conflict_member o ON o.conflict_id = c.id AND o.lead_id <> $1
+            GROUP BY c.id, cu.code`,
           [state.id],
         )
       ).rows,

@@ -144,6 +144,8 @@ describe('loadConfig messages, variable by variable', () => {
     [{ LOGIN_SLOW_AFTER: '-1' }, 'LOGIN_SLOW_AFTER must be an integer between 1 and 100 (got "-1")'],
     [{ LOGIN_MAX_FAILURES: '0' }, 'LOGIN_MAX_FAILURES must be an integer between 1 and 1000 (got "0")'],
     [{ LOGIN_WINDOW: '2d' }, 'LOGIN_WINDOW must be a duration such as 900, 15m or 1h, at most 1d (got "2d")'],
+    [{ LEAD_INVESTOR_PROBE_LIMIT: '0' }, 'LEAD_INVESTOR_PROBE_LIMIT must be an integer between 1 and 1000000 (got "0")'],
+    [{ LEAD_INVESTOR_PROBE_WINDOW: 'soon' }, 'LEAD_INVESTOR_PROBE_WINDOW must be a duration such as 3600, 60m or 1h, at most 1d (got "soon")'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/zs', REDIS_URL: 'redis://cache' }, 'JWT_SECRET is required in production'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://cache' }, 'DATABASE_URL is required in production'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgres://db/zs' }, 'REDIS_URL is required in production'],
@@ -172,8 +174,11 @@ describe('loadConfig messages, variable by variable', () => {
       LOGIN_SLOW_AFTER: '2',
       LOGIN_MAX_FAILURES: '5',
       LOGIN_WINDOW: '1h',
+      LEAD_INVESTOR_PROBE_LIMIT: '50',
+      LEAD_INVESTOR_PROBE_WINDOW: '30m',
       DATA_DIR: '/var/lib/zs',
     });
+    expect(c.leads).toEqual({ investorProbeLimit: 50, investorProbeWindowSeconds: 1800 });
     // toMatchObject: other features add their own settings.
     expect(c).toMatchObject({
       nodeEnv: 'production',

@@ -19,6 +19,7 @@ export interface AppConfig {
   dataDir: string;
   limits: GraphqlLimits;
   login: LoginLimits;
+  leads: LeadLimits;
   /** Port of the worker process's /health, /ready and /metrics (start:worker only). */
   workerPort: number;
   outbox: OutboxSettings;
@@ -65,6 +66,15 @@ export interface LoginLimits {
   maxFailuresGlobalPerMinute: number;
   /** Password hashes (argon2id) computed at once by one process; more attempts fail fast. */
   maxConcurrentHashes: number;
+}
+
+export interface LeadLimits {
+  /**
+   * Investor look-ups (createLead, updateLead with `investor`) one user or API client may make per
+   * window before RATE_LIMITED: each can raise a conflict, so they bound anyone probing investors.
+   */
+  investorProbeLimit: number;
+  investorProbeWindowSeconds: number;
 }
 
 export interface GraphqlLimits {
@@ -226,6 +236,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   }
 
+  const leads: LeadLimits = {
+    investorProbeLimit: int('LEAD_INVESTOR_PROBE_LIMIT', 300, 1, 1000000),
+    investorProbeWindowSeconds: 3600,
+  };
+  const probeWindowRaw = str('LEAD_INVESTOR_PROBE_WINDOW');
+  if (probeWindowRaw !== undefined) {
+    const parsed = parseDuration(probeWindowRaw);
+    if (parsed === undefined || parsed > 86400) {
+      problems.push(`LEAD_INVESTOR_PROBE_WINDOW must be a duration such as 3600, 60m or 1h, at most 1d (got "${probeWindowRaw}")`);
+    } else leads.investorProbeWindowSeconds = parsed;
+  }
+
   const workerPort = int('WORKER_PORT', 3001, 0, 65535);
   const outbox: OutboxSettings = {
     sweepIntervalMs: 5000,
@@ -277,6 +299,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     limits,
     login,
+    leads,
     workerPort,
     outbox,
     webhooks,

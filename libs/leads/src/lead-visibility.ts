@@ -117,14 +117,26 @@ export function readableChange(
 }
 
 /**
- * The conflict `c` (one of whose leads is `l`) as a reader of `l` may know it: only from the owner
- * and assigned chains of `l` (`detail`), and only when the caller may see the other lead too.
- * Otherwise nothing on `l` distinguishes it: no notice, no hasConflict match, no history entry.
- * The coordinating unit is an ancestor of both owners, so it always qualifies.
+ * `cl`, another member of a conflict case of lead `l`, as a reader of `l`
+ * may learn of it there: owned by another unit, matching `l`'s own investor (USCC or normalised
+ * name, not only through a third lead of the cluster) and visible to the caller. A case is the
+ * cluster; what a lead's reader learns of it is the pairs it could have learnt of before cases.
+ */
+export function conflictPeer(actor: Actor, p: SqlParams, l = 'l', cl = 'cl'): string {
+  const other = leadAccess(actor, p, cl);
+  return `(${cl}.owner_unit_id <> ${l}.owner_unit_id
+    AND (${cl}.investor_name_norm = ${l}.investor_name_norm OR (${l}.investor_uscc IS NOT NULL AND ${cl}.investor_uscc = ${l}.investor_uscc))
+    AND ${other.visible()})`;
+}
+
+/**
+ * The conflict case `c` (of which `l` is a member) as a reader of `l` may know it: only from the
+ * owner and assigned chains of `l` (`detail`), and only when the caller may see a peer of `l` in it
+ * (conflictPeer). Otherwise nothing on `l` distinguishes it: no notice, no hasConflict match, no
+ * history entry. The coordinating unit is an ancestor of every member's owner, so it always qualifies.
  */
 export function knownConflict(actor: Actor, p: SqlParams, detail: string, c = 'c', l = 'l'): string {
   if (detail === FALSE) return FALSE;
-  const other = leadAccess(actor, p, 'cl');
-  return `(${detail} AND EXISTS (SELECT 1 FROM lead cl
-    WHERE cl.id = CASE WHEN ${c}.lead_a_id = ${l}.id THEN ${c}.lead_b_id ELSE ${c}.lead_a_id END AND ${other.visible()}))`;
+  return `(${detail} AND EXISTS (SELECT 1 FROM lead_conflict_member kcm JOIN lead cl ON cl.id = kcm.lead_id
+    WHERE kcm.conflict_id = ${c}.id AND kcm.lead_id <> ${l}.id AND ${conflictPeer(actor, p, l)}))`;
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { type Actor, type GqlContext, requestLoader } from '@zs/common';
+import { type Actor, type GqlContext, pathIds, requestLoader } from '@zs/common';
 import { UserRepository, type UserEntity } from '@zs/identity';
 import { LeadRepository } from './lead.repository';
 import type { VisibleLead } from './lead.entity';
 import { readableChange } from './lead-visibility';
-import { ConflictService } from './conflicts/conflict.service';
+import { ConflictService, nearestCommonAncestorPath } from './conflicts/conflict.service';
+import { ConflictMatch } from './conflicts/conflict.entity';
 import type { LeadConflictNoticeModel } from './conflicts/conflict.model';
 
 /** A history entry as its reader may see it: values already redacted by the detail rule. */
@@ -59,7 +60,10 @@ export class LeadLoader {
 
   /**
    * What a lead's reader learns of its investor conflicts, decided in SQL (knownConflict): notices for
-   * the owner and assigned chains when they may see the other lead too, nothing for anyone else.
+   * the owner and assigned chains when they may see a peer of the lead in the case, nothing for
+   * anyone else. Each notice is built from what the reader may see only: its peers, their match and
+   * the unit that coordinates them (the case's coordinating unit, or a unit below it when the case
+   * holds leads the reader may not see: naming the case's unit would tell of them).
    */
   conflictNotices(ctx: GqlContext, lead: VisibleLead): Promise<LeadConflictNoticeModel[]> {
     if (!lead.detail) return Promise.resolve([]);
@@ -67,13 +71,29 @@ export class LeadLoader {
       .load(lead.id)
       .then((rows) =>
         rows.map((c) => ({
-          id: c.id,
-          match: c.match,
+          // The case the lead joined, kept through merges: a merge with leads the reader may not see must not show.
+          id: c.noticeId,
+          match: c.usccPeer ? ConflictMatch.USCC : ConflictMatch.NAME,
           status: c.status,
-          coordinatingUnitId: c.coordinatingUnitId,
-          otherLeadId: c.leadAId === lead.id ? c.leadBId : c.leadAId,
+          coordinatingUnitId: pathIds(c.otherPaths.reduce((a, b) => nearestCommonAncestorPath(a, b), c.leadPath)).at(-1)!,
+          otherLeadIds: c.otherLeadIds,
         })),
       );
+  }
+
+  /** Member lead ids of conflict cases, first joined first. */
+  conflictMembers(ctx: GqlContext): DataLoader<string, string[]> {
+    return requestLoader(
+      ctx,
+      'conflict.members',
+      () =>
+        new DataLoader<string, string[]>(async (ids) => {
+          const rows = await this.conflictService.membersOf(ids);
+          const byCase = new Map<string, string[]>();
+          for (const r of rows) byCase.set(r.conflictId, [...(byCase.get(r.conflictId) ?? []), r.leadId]);
+          return ids.map((id) => byCase.get(id) ?? []);
+        }),
+    );
   }
 
   /** Leads by id as the caller sees them; null for leads it may not see. */

@@ -39,7 +39,7 @@ export class ContactModel implements LeadContact {
 @ObjectType('Lead', { description: '招商项目/线索: a prospective investment' })
 export class LeadModel {
   @Field(() => ID) id!: string;
-  @Field({ description: 'Readable unique code, e.g. XA-2026-000123' }) code!: string;
+  @Field({ description: 'Readable unique code, e.g. XA-2026-384027: random, so codes do not count leads' }) code!: string;
   @Field() title!: string;
   @Field(() => String, { nullable: true }) summary!: string | null;
   @Field(() => String, { nullable: true }) description!: string | null;

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, SortKeyType } from '@zs/common';
 import { type LeadAccess, knownConflict, leadAccess } from './lead-visibility';
 import { SqlParams } from './sql';
+import { MAX_CODE_ATTEMPTS, randomLeadCode } from './domain/lead-code';
 import type { FieldChange, LeadEntity, VisibleLead } from './lead.entity';
 import type { LeadFields } from './lead-input.validator';
 import { type LeadFilter, LeadOrderField, OrderDirection } from './dto/lead.input';
@@ -195,8 +196,8 @@ export class LeadRepository {
     range('landed_at', filter.landedFrom, filter.landedTo);
     if (filter.hasConflict !== null && filter.hasConflict !== undefined) {
       // Conflicts are news for the owner and assigned chains only; to anyone else every lead is conflict-free.
-      const conflicted = `EXISTS (SELECT 1 FROM lead_conflict c
-           WHERE c.status = 'OPEN' AND (c.lead_a_id = l.id OR c.lead_b_id = l.id) AND ${knownConflict(actor, p, a.detail())})`;
+      const conflicted = `EXISTS (SELECT 1 FROM lead_conflict_member hm JOIN lead_conflict c ON c.id = hm.conflict_id
+           WHERE hm.lead_id = l.id AND c.status = 'OPEN' AND ${knownConflict(actor, p, a.detail())})`;
       where.push(filter.hasConflict ? conflicted : `NOT ${conflicted}`);
     }
     if (filter.investorUscc) {
@@ -234,19 +235,31 @@ export class LeadRepository {
     return { rows, total: count ? count[0].n : null };
   }
 
-  async nextCode(tx: EntityManager, year: number): Promise<string> {
-    const rows: { n: string }[] = await tx.query(`SELECT nextval('lead_code_seq') AS n`);
-    return `XA-${year}-${String(rows[0].n).padStart(6, '0')}`;
-  }
-
-  async insert(tx: EntityManager, lead: NewLead & { code: string }): Promise<string> {
-    const id = randomUUID();
-    const p = new SqlParams();
-    const entries = Object.entries({ ...lead, id }).filter(([k]) => COLUMNS[k]);
-    const cols = entries.map(([k]) => COLUMNS[k]);
-    const vals = entries.map(([k, v]) => (k === 'contacts' ? `${p.add(JSON.stringify(v))}::jsonb` : p.add(v)));
-    await tx.query(`INSERT INTO lead (${cols.join(', ')}) VALUES (${vals.join(', ')})`, p.values);
-    return id;
+  /**
+   * Inserts the lead under a fresh random code (randomLeadCode): a code already taken, also by a
+   * concurrent insert, makes the INSERT a no-op (ON CONFLICT on lead_code_key, so the transaction
+   * stays usable) and the next code is tried. `codes` replaces the draw in tests.
+   */
+  async insertWithCode(
+    tx: EntityManager,
+    lead: NewLead,
+    year: number,
+    codes: (attempt: number) => string = (attempt) => randomLeadCode(year, attempt),
+  ): Promise<{ id: string; code: string }> {
+    for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
+      const code = codes(attempt);
+      const id = randomUUID();
+      const p = new SqlParams();
+      const entries = Object.entries({ ...lead, code, id }).filter(([k]) => COLUMNS[k]);
+      const cols = entries.map(([k]) => COLUMNS[k]);
+      const vals = entries.map(([k, v]) => (k === 'contacts' ? `${p.add(JSON.stringify(v))}::jsonb` : p.add(v)));
+      const rows: unknown[] = await tx.query(
+        `INSERT INTO lead (${cols.join(', ')}) VALUES (${vals.join(', ')}) ON CONFLICT (code) DO NOTHING RETURNING id`,
+        p.values,
+      );
+      if (rows.length === 1) return { id, code };
+    }
+    throw new Error(`No free lead code for ${year} after ${MAX_CODE_ATTEMPTS} attempts`);
   }
 
   /** Writes the given columns and bumps the version; the caller holds the row lock. */
@@ -279,6 +292,23 @@ export class LeadRepository {
         note,
         conflictId,
       ],
+    );
+  }
+
+  /** The same entry (no field changes) on several leads in one statement. */
+  async insertHistoryForLeads(
+    tx: EntityManager,
+    leadIds: string[],
+    action: string,
+    actor: Actor | 'system',
+    note: string | null,
+    conflictId: string | null,
+  ): Promise<void> {
+    if (leadIds.length === 0) return;
+    await tx.query(
+      `INSERT INTO lead_history (lead_id, action, actor_kind, actor_id, changes, note, conflict_id)
+       SELECT id, $2, $3, $4, '[]'::jsonb, $5, $6 FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n`,
+      [leadIds, action, actor === 'system' ? 'system' : actor.kind, actor === 'system' ? null : actor.id, note, conflictId],
     );
   }
 

@@ -259,8 +259,19 @@ export class LeadConflictNoticeResolver {
     return (await this.units.byId(ctx).load(n.coordinatingUnitId))!;
   }
 
-  @ResolveField(() => LeadModel, { nullable: true, description: 'The other lead, only if you may see it anyway' })
+  @ResolveField(() => LeadModel, {
+    nullable: true,
+    description: 'The first of `otherLeads` (kept from when a conflict was a pair)',
+  })
   otherLead(@Parent() n: LeadConflictNoticeModel, @Context() ctx: GqlContext): Promise<VisibleLead | null> {
-    return this.loader.visible(ctx, ctx.actor!).load(n.otherLeadId);
+    return this.loader.visible(ctx, ctx.actor!).load(n.otherLeadIds[0]);
+  }
+
+  @ResolveField(() => [LeadModel], {
+    description: "Leads of other units in the case with this lead's investor that you may see, first joined first",
+  })
+  async otherLeads(@Parent() n: LeadConflictNoticeModel, @Context() ctx: GqlContext): Promise<VisibleLead[]> {
+    const loaded = await this.loader.visible(ctx, ctx.actor!).loadMany(n.otherLeadIds);
+    return loaded.filter((l): l is VisibleLead => l !== null && !(l instanceof Error));
   }
 }

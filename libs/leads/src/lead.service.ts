@@ -25,6 +25,7 @@ import { type FieldChange, type LeadEntity, SharingScope, type VisibleLead, Assi
 import { LeadInputValidator, type LeadFields } from './lead-input.validator';
 import { LeadRepository, sortKeyTypeOf } from './lead.repository';
 import { ConflictService } from './conflicts/conflict.service';
+import { InvestorProbeLimiter } from './investor-probe-limiter';
 import { requireLeadsWrite } from './write-scope';
 import { type UnitRef, activeUnit } from './unit-ref';
 import {
@@ -80,6 +81,7 @@ export class LeadService {
     private readonly outbox: OutboxService,
     private readonly codes: CodeItemService,
     private readonly units: OrgUnitRepository,
+    private readonly probes: InvestorProbeLimiter,
   ) {}
 
   get(actor: Actor, id: string): Promise<VisibleLead | null> {
@@ -122,21 +124,24 @@ export class LeadService {
   async create(actor: Actor, input: CreateLeadInput): Promise<VisibleLead> {
     this.requireWriter(actor);
     const fields = await this.validator.forCreate(input);
+    await this.probes.consume(actor);
     const scope = input.sharingScope ?? SharingScope.PRIVATE;
     const id = await this.db.transaction(async (tx) => {
-      const code = await this.leads.nextCode(tx, new Date().getFullYear());
-      const leadId = await this.leads.insert(tx, {
-        ...fields,
-        investorName: fields.investorName!,
-        investorNameNorm: fields.investorNameNorm!,
-        contacts: fields.contacts ?? [],
-        attractionModeCodes: fields.attractionModeCodes ?? [],
-        code,
-        sharingScope: scope,
-        ownerUnitId: actor.unitId,
-        createdByKind: actor.kind,
-        createdById: actor.id,
-      });
+      const { id: leadId, code } = await this.leads.insertWithCode(
+        tx,
+        {
+          ...fields,
+          investorName: fields.investorName!,
+          investorNameNorm: fields.investorNameNorm!,
+          contacts: fields.contacts ?? [],
+          attractionModeCodes: fields.attractionModeCodes ?? [],
+          sharingScope: scope,
+          ownerUnitId: actor.unitId,
+          createdByKind: actor.kind,
+          createdById: actor.id,
+        },
+        new Date().getFullYear(),
+      );
       const created = Object.entries({ ...fields, sharingScope: scope })
         .filter(([k, v]) => k !== 'investorNameNorm' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
         .map(([k, v]) => ({ field: HISTORY_NAMES[k as keyof LeadFields] ?? k, oldValue: null, newValue: v }));
@@ -156,6 +161,8 @@ export class LeadService {
 
   async update(actor: Actor, id: string, version: number, input: UpdateLeadInput): Promise<VisibleLead> {
     const fields = await this.validator.forUpdate(input);
+    // Counted whether or not the investor really changes: a no-op must look like any other look-up.
+    if (input.investor) await this.probes.consume(actor);
     return this.mutate(actor, id, version, async (tx, lead) => {
       if (!lead.canEdit) throw new AccessDeniedException('You may not edit this lead');
       const changes = diff(lead, fields);

@@ -2,15 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
-import { IdentityModule } from '@zs/identity';
+import { IdentityModule, RedisAvailability } from '@zs/identity';
 import { OutboxModule } from '@zs/outbox';
 import { LeadAssignmentEntity, LeadEntity, LeadHistoryEntity } from './lead.entity';
 import { LeadRepository } from './lead.repository';
+import { InvestorProbeLimiter } from './investor-probe-limiter';
 import { LeadService } from './lead.service';
 import { LeadInputValidator } from './lead-input.validator';
 import { LeadLoader } from './lead.loader';
 import { LeadConflictNoticeResolver, LeadHistoryResolver, LeadResolver } from './lead.resolver';
-import { LeadConflictEntity } from './conflicts/conflict.entity';
+import { LeadConflictEntity, LeadConflictMemberEntity } from './conflicts/conflict.entity';
 import { ConflictRepository } from './conflicts/conflict.repository';
 import { ConflictService } from './conflicts/conflict.service';
 import { ConflictResolver } from './conflicts/conflict.resolver';
@@ -31,6 +32,7 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
       LeadAssignmentEntity,
       LeadHistoryEntity,
       LeadConflictEntity,
+      LeadConflictMemberEntity,
       ReferralEntity,
       LeadActivityEntity,
     ]),
@@ -41,6 +43,8 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
   ],
   providers: [
     LeadRepository,
+    RedisAvailability,
+    InvestorProbeLimiter,
     LeadService,
     LeadInputValidator,
     LeadLoader,

@@ -25,6 +25,7 @@ export const ZH: Readonly<Record<string, string>> = {
   'Invalid or revoked API key': 'API 密钥无效或已吊销',
   'Malformed Authorization header': 'Authorization 请求头格式错误',
   'API key rate limit exceeded': 'API 密钥超出调用频率限制',
+  'Too many investor look-ups (creating leads or changing their investor); try again later': '投资方查询（新建线索或修改投资方）过于频繁，请稍后再试',
   'Too many failed logins; try again later': '登录失败次数过多，请稍后再试',
   'This API key may only read': '此 API 密钥只能读取',
   'Only users have a password': '只有用户有密码',

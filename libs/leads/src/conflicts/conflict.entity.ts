@@ -11,8 +11,9 @@ export enum ConflictStatus {
 }
 
 export enum ConflictResolution {
-  /** Keep the lead with the smaller id (`leads[0]`); the other unit steps back. */
+  /** Keep `leads[0]` (the first member: of the two that opened the case, the smaller id); the other units step back. */
   KEEP_FIRST = 'KEEP_FIRST',
+  /** Keep `leads[1]`. */
   KEEP_SECOND = 'KEEP_SECOND',
   /** Both units pursue the investor together. */
   JOINT_PURSUIT = 'JOINT_PURSUIT',
@@ -20,11 +21,10 @@ export enum ConflictResolution {
   FALSE_MATCH = 'FALSE_MATCH',
 }
 
+/** A conflict case: one per cluster of leads chasing the same investor; its leads are members. */
 @Entity('lead_conflict')
 export class LeadConflictEntity {
   @PrimaryColumn('uuid') id!: string;
-  @Column({ name: 'lead_a_id', type: 'uuid' }) leadAId!: string;
-  @Column({ name: 'lead_b_id', type: 'uuid' }) leadBId!: string;
   @Column({ type: 'enum', enum: ConflictMatch, enumName: 'conflict_match' }) match!: ConflictMatch;
   @Column({ name: 'coordinating_unit_id', type: 'uuid' }) coordinatingUnitId!: string;
   @Column({ type: 'enum', enum: ConflictStatus, enumName: 'conflict_status' }) status!: ConflictStatus;
@@ -34,4 +34,15 @@ export class LeadConflictEntity {
   @Column({ name: 'detected_at', type: 'timestamptz' }) detectedAt!: Date;
   @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true }) resolvedAt!: Date | null;
   @Column({ name: 'resolved_by_id', type: 'uuid', nullable: true }) resolvedById!: string | null;
+}
+
+/** A lead of a conflict case; `match` is how it matched the case when it joined. */
+@Entity('lead_conflict_member')
+export class LeadConflictMemberEntity {
+  @PrimaryColumn({ name: 'conflict_id', type: 'uuid' }) conflictId!: string;
+  @PrimaryColumn({ name: 'lead_id', type: 'uuid' }) leadId!: string;
+  @Column({ type: 'enum', enum: ConflictMatch, enumName: 'conflict_match' }) match!: ConflictMatch;
+  @Column({ name: 'joined_at', type: 'timestamptz' }) joinedAt!: Date;
+  /** The id of the case the lead joined; kept through merges, it is the id of the lead's notice. */
+  @Column({ name: 'notice_id', type: 'uuid' }) noticeId!: string;
 }

@@ -5,7 +5,9 @@ registerEnumType(ConflictMatch, { name: 'ConflictMatch', description: 'Same USCC
 registerEnumType(ConflictStatus, { name: 'ConflictStatus' });
 registerEnumType(ConflictResolution, { name: 'ConflictResolution' });
 
-@ObjectType('LeadConflict', { description: 'Two units chasing the same investor, raised to their nearest common ancestor' })
+@ObjectType('LeadConflict', {
+  description: 'Units chasing the same investor: one case per investor cluster, raised to the nearest common ancestor of all its owners',
+})
 export class LeadConflictModel {
   @Field(() => ID) id!: string;
   @Field(() => ConflictMatch) match!: ConflictMatch;
@@ -14,8 +16,6 @@ export class LeadConflictModel {
   @Field(() => String, { nullable: true }) note!: string | null;
   @Field() detectedAt!: Date;
   @Field(() => Date, { nullable: true }) resolvedAt!: Date | null;
-  leadAId!: string;
-  leadBId!: string;
   coordinatingUnitId!: string;
 }
 
@@ -23,9 +23,13 @@ export class LeadConflictModel {
   description: "What a lead's owner learns: another unit is engaged with the same investor, and who coordinates",
 })
 export class LeadConflictNoticeModel {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, {
+    description: 'The id of the case this lead joined (kept when that case merged into another); resolveConflict takes it too',
+  })
+  id!: string;
   @Field(() => ConflictMatch) match!: ConflictMatch;
   @Field(() => ConflictStatus) status!: ConflictStatus;
   coordinatingUnitId!: string;
-  otherLeadId!: string;
+  /** The peers the reader may see (conflictPeer), first joined first; never empty. */
+  otherLeadIds!: string[];
 }

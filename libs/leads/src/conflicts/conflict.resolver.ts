@@ -45,9 +45,17 @@ export class ConflictResolver {
     return (await this.units.byId(ctx).load(c.coordinatingUnitId))!;
   }
 
-  @ResolveField(() => [LeadModel], { description: 'Both leads, in full for the coordinating unit' })
+  @ResolveField(() => [LeadModel], {
+    description: 'The leads of the case, first joined first (of the two that opened it, the smaller id first); in full for the coordinating unit',
+  })
   async leads(@Parent() c: LeadConflictEntity, @Context() ctx: GqlContext): Promise<VisibleLead[]> {
-    const loaded = await this.leadLoader.visible(ctx, ctx.actor!).loadMany([c.leadAId, c.leadBId]);
+    const members = await this.leadLoader.conflictMembers(ctx).load(c.id);
+    const loaded = await this.leadLoader.visible(ctx, ctx.actor!).loadMany(members);
     return loaded.filter((l): l is VisibleLead => l !== null && !(l instanceof Error));
+  }
+
+  @ResolveField(() => Int, { description: 'How many leads the case holds (the coordinating unit sees them all in `leads`)' })
+  async leadCount(@Parent() c: LeadConflictEntity, @Context() ctx: GqlContext): Promise<number> {
+    return (await this.leadLoader.conflictMembers(ctx).load(c.id)).length;
   }
 }

@@ -144,6 +144,9 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
         this.logger.log({ msg: 'outbox pruned', deleted, olderThanDays });
         return { deleted };
       }
+      // Jobs of other queues never reach these workers.
+      case JobName.SearchReconcile:
+        throw new UnrecoverableError(`job ${name} does not belong on the outbox queues`);
       default: {
         const unknown: never = name;
         throw new UnrecoverableError(`no handler for job ${String(unknown)}`);

@@ -8,6 +8,8 @@ export enum QueueName {
   /** The outbox dispatcher: fans committed events out to every consumer's deliveries. */
   Outbox = 'outbox',
   Maintenance = 'maintenance',
+  /** Search index upkeep (Meilisearch only): the repeatable reconcile. */
+  Search = 'search',
 }
 
 /**
@@ -33,6 +35,8 @@ export enum JobName {
   OutboxPrune = 'outbox.prune',
   /** Delivers one consumer's due outbox deliveries (on its own queue). */
   OutboxDeliver = 'outbox.deliver',
+  /** Compares the Meilisearch index with the database and repairs drift (repeatable; also `search:reconcile`). */
+  SearchReconcile = 'search.reconcile',
 }
 
 /** Payloads carry ids only; handlers reload the current state, so running a job twice is harmless. */
@@ -40,6 +44,7 @@ export interface JobPayloads {
   [JobName.OutboxRelay]: { reason: 'commit' | 'sweep' };
   [JobName.OutboxPrune]: { olderThanDays: number };
   [JobName.OutboxDeliver]: { consumer: string; reason: 'dispatch' | 'sweep' | 'replay' };
+  [JobName.SearchReconcile]: { reason: 'schedule' | 'manual' };
 }
 
 /** The queue of each job; a consumer's deliveries run on that consumer's own queue. */
@@ -47,6 +52,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
   [JobName.OutboxRelay]: QueueName.Outbox,
   [JobName.OutboxPrune]: QueueName.Maintenance,
   [JobName.OutboxDeliver]: (p) => outboxConsumerQueue(p.consumer),
+  [JobName.SearchReconcile]: QueueName.Search,
 };
 
 /**

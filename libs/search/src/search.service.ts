@@ -129,7 +129,8 @@ export class SearchService {
         // The client wraps transport failures ("Request to … has failed"); the cause says why.
         const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
         const error = err instanceof Error ? `${err.message}${cause}` : String(err);
-        const reason = err instanceof Error && /time ?out/i.test(`${err.name} ${error}`) ? 'timeout' : 'error';
+        const names = err instanceof Error ? `${err.name} ${err.cause instanceof Error ? err.cause.name : ''}` : '';
+        const reason = /time ?out|timed out/i.test(`${names} ${error}`) ? 'timeout' : 'error';
         this.fallbacks.inc({ engine: engine.kind, reason });
         this.downUntil.set(engine.kind, Date.now() + ENGINE_RETRY_AFTER_MS);
         this.lastFallback = { at: Date.now(), engine: engine.kind, error };

@@ -1,6 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@zs/config';
 import { JobName, type JobPayloads, QueueFactory, QueueName } from '@zs/queue';
 import { SearchIndexService } from './search-index.service';
@@ -28,7 +27,8 @@ export class SearchReconcileProcessor implements OnApplicationBootstrap {
     await this.queues.schedule({
       queue: QueueName.Search,
       id: SEARCH_RECONCILE_SCHEDULER,
-      repeat: { every: this.config.meili.reconcileIntervalMs },
+      // First run one interval from now: restarting workers must not each trigger a full comparison.
+      repeat: { every: this.config.meili.reconcileIntervalMs, startDate: Date.now() + this.config.meili.reconcileIntervalMs },
       job: {
         name: JobName.SearchReconcile,
         data: { reason: 'schedule' } satisfies JobPayloads[JobName.SearchReconcile],

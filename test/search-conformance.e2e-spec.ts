@@ -260,6 +260,8 @@ describe('search conformance', () => {
     ['investor name without suffix', '比亚迪', ['比亚迪']],
     ['investor with a Latin legal form', 'Micron Semiconductor Co., Ltd.', ['micron', 'semiconductor']],
     ['industry name', '航天', ['航天']],
+    ['a typo in an English word', 'batery', ['battery']],
+    ['a typo in a Latin investor name', 'Micorn', ['micron']],
     ['no match', '量子纠缠', ['量子纠缠']],
   ];
   it.each(queries)('%s: %s finds exactly the visible matching leads', async (_what, q, tokens) => {

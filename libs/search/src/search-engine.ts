@@ -48,6 +48,8 @@ export interface EngineHit {
 
 export interface EngineResult {
   totalHits: number;
+  /** The tokens that matched when the engine corrected typos (highlights use these); absent: the query's. */
+  tokens?: string[];
   hits: EngineHit[];
   facets: { facet: LeadFacet; values: FacetValue[] }[];
 }

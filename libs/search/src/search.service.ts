@@ -149,7 +149,7 @@ export class SearchService {
     const hits = value.hits.flatMap((h, i) => {
       const lead = leads[i];
       if (!lead || lead instanceof Error) return [];
-      return [{ lead, score: h.score, highlights: highlightsOf(lead, tokens) }];
+      return [{ lead, score: h.score, highlights: highlightsOf(lead, value.tokens ?? tokens) }];
     });
     return { totalHits: value.totalHits, engine: engine.kind, hits, facets: value.facets };
   }

@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export interface MeiliStandIn {
   url: string;
   indexes: Map<string, Map<string, Record<string, any>>>;
+  /** Last settings applied per index. */
+  settings: Map<string, Record<string, any>>;
   requests: { method: string; path: string }[];
   failDocuments: boolean;
   close(): Promise<void>;
@@ -17,7 +19,7 @@ export interface MeiliStandIn {
 
 export async function startMeiliStandIn(): Promise<MeiliStandIn> {
   let task = 0;
-  const state: Omit<MeiliStandIn, 'url' | 'close'> = { indexes: new Map(), requests: [], failDocuments: false };
+  const state: Omit<MeiliStandIn, 'url' | 'close'> = { indexes: new Map(), settings: new Map(), requests: [], failDocuments: false };
   const srv: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
@@ -55,6 +57,8 @@ export async function startMeiliStandIn(): Promise<MeiliStandIn> {
       if ((m = path.match(/^indexes\/([^/]+)(\/.*)?$/))) {
         const uid = m[1];
         const rest = m[2] ?? '';
+        // Like Meilisearch, the first document write creates a missing index (without settings).
+        if (rest === '/documents' && method === 'POST' && !state.indexes.has(uid)) state.indexes.set(uid, new Map());
         const docs = state.indexes.get(uid);
         if (rest === '' && method === 'DELETE') {
           state.indexes.delete(uid);
@@ -62,7 +66,10 @@ export async function startMeiliStandIn(): Promise<MeiliStandIn> {
         }
         if (!docs) return notFound(uid);
         if (rest === '') return send(200, { uid, primaryKey: 'id', createdAt: '', updatedAt: '' });
-        if (rest === '/settings') return enqueued('settingsUpdate', uid);
+        if (rest === '/settings') {
+          state.settings.set(uid, body);
+          return enqueued('settingsUpdate', uid);
+        }
         if (rest === '/stats') return send(200, { numberOfDocuments: docs.size });
         if (rest === '/documents' && method === 'POST') {
           if (state.failDocuments) return send(500, { message: 'disk full', code: 'internal', type: 'internal', link: '' });

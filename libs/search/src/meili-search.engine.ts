@@ -149,9 +149,24 @@ export class MeiliSearchEngine implements SearchEngine {
     for (const batch of chunks(ids, this.batchSize)) await this.wait(`delete documents from ${uid}`, index.deleteDocuments([...batch]));
   }
 
+  private settingsApplied: Promise<void> | undefined;
+
+  /**
+   * Once per process before the first write: Meilisearch creates a missing index on the first
+   * addDocuments, but without these settings (no filterable audience: every search would fail).
+   */
+  private ensureSettings(): Promise<void> {
+    this.settingsApplied ??= this.applySettings().catch((err: unknown) => {
+      this.settingsApplied = undefined;
+      throw err;
+    });
+    return this.settingsApplied;
+  }
+
   /** Rebuilds the documents of these leads from their rows; a lead that no longer exists is removed. */
   async sync(leadIds: readonly string[], db?: Queryable): Promise<void> {
     if (leadIds.length === 0) return;
+    await this.ensureSettings();
     const docs = await this.docs.byIds(leadIds, db);
     const found = new Set(docs.map((d) => d.id));
     await this.upsert(docs);

@@ -20,6 +20,8 @@ export class LeadSearchWords1764810000000 implements MigrationInterface {
         INSERT INTO lead_search_word (word, len)
           SELECT DISTINCT m[1], length(m[1]) FROM regexp_matches(
             lower(concat_ws(' ', NEW.title, NEW.investor_name, NEW.summary, NEW.description)), '([a-z][a-z0-9]{3,39})', 'g') AS m
+          -- One order for every writer: two transactions adding the same new words wait, never deadlock.
+          ORDER BY 1
           ON CONFLICT (word) DO NOTHING;
         RETURN NULL;
       END

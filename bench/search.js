@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Search benchmark (issue 8): 20 representative searchLeads requests through GraphQL on the
+ * Search benchmark (issue 8): 21 representative searchLeads requests through GraphQL on the
  * PostgreSQL engine at BENCH_LEADS leads (default 100,000), as a city and a zone user, each beside
  * a naive `ILIKE '%q%'` scan over the same visible leads in the same run.
  *
@@ -52,6 +52,7 @@ const QUERIES = [
   ['mixed 华创 新能源', 'city', '华创 新能源', null, ALL_FACETS],
   ['English Siemens', 'city', 'Siemens', null, ALL_FACETS],
   ['English prefix semicond', 'zone', 'semicond', null, []],
+  ['English typo Siemnes (typo pass)', 'city', 'Siemnes', null, ALL_FACETS],
   ['investor with suffix Bosch GmbH', 'city', 'Bosch GmbH', null, []],
   ['Chinese investor with suffix 秦川有限公司', 'city', '秦川有限公司', null, []],
   ['filtered: 基地 + stage NEGOTIATING', 'city', '基地', { stages: ['NEGOTIATING'] }, ['INDUSTRY', 'DISTRICT']],
@@ -250,7 +251,7 @@ function writeReport(ctx) {
     (r) => `| ${r.label} | ${r.who} | \`${r.q || '(empty)'}\`${r.filter ? ` + ${JSON.stringify(r.filter)}` : ''} | ${r.facets} | ${r.total} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.naiveP50)} | ${f(r.naiveP95)} | ${r.naive} | ${r.recall.toFixed(3)} |`,
   );
   const section = `${start}
-## Search: 20 searchLeads requests on the PostgreSQL engine at ${LEADS.toLocaleString('en')} leads
+## Search: 21 searchLeads requests on the PostgreSQL engine at ${LEADS.toLocaleString('en')} leads
 
 Run \`npm run bench:search\` (bench/search.js; data from bench/generate-leads.js). PostgreSQL ${ctx.pgVersion}, ${ctx.cpus} cores,
 ${new Date().toISOString().slice(0, 16)} UTC, ${RUNS} sequential requests per query after 3 warm-ups. Each request asks for the top 20

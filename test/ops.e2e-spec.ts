@@ -115,7 +115,7 @@ describe('readiness with a failing dependency', () => {
     }
   });
 
-  it('checks Meilisearch GET /health when MEILI_URL is set', async () => {
+  it('checks Meilisearch GET /health when MEILI_URL is set; down only degrades readiness (search falls back)', async () => {
     const healthy = await meiliStandIn(200, { status: 'available' });
     const broken = await meiliStandIn(503, { message: 'down' });
     const up = await startTestApp({ MEILI_URL: healthy.url });
@@ -127,9 +127,11 @@ describe('readiness with a failing dependency', () => {
       expect(healthy.hits()).toBe(1);
 
       const bad = await fetch(`${down.baseUrl}/ready`);
-      expect(bad.status).toBe(503);
+      expect(bad.status).toBe(200);
       const body = (await bad.json()) as any;
-      expect(body.failed).toEqual(['meilisearch']);
+      expect(body.status).toBe('degraded');
+      expect(body.failed).toEqual([]);
+      expect(body.degraded).toEqual(['meilisearch']);
       expect(body.checks.meilisearch.error).toContain('503');
     } finally {
       await Promise.all([up.close(), down.close()]);

@@ -4,6 +4,7 @@ import { DomainException } from '@zs/common';
 import { OrgTier, OrgUnitService } from '@zs/org';
 import { ApiClientService, UserService } from '@zs/identity';
 import { OUTBOX_COMMANDS } from './outbox-commands';
+import { SEARCH_COMMANDS } from './search-commands';
 
 export type Args = Record<string, string | boolean | undefined>;
 
@@ -123,6 +124,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ...OUTBOX_COMMANDS,
+  ...SEARCH_COMMANDS,
 };
 
 export function describeError(err: unknown): string {

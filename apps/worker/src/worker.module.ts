@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, type AppConfig } from '@zs/config';
+import { ConfigModule, loadConfig, type AppConfig } from '@zs/config';
 import { DatabaseModule } from '@zs/database';
 import { QueueModule, RedisModule } from '@zs/queue';
 import { MetricsModule, OpsModule } from '@zs/ops';
-import { OutboxWorkerModule } from '@zs/outbox';
+import { OutboxWorkerModule, outboxParts } from '@zs/outbox';
 import { WEBHOOK_OUTBOX } from '@zs/webhooks';
+import { searchWorkerParts } from '@zs/search';
 
 /** The worker process: BullMQ processors, plus /health, /ready and /metrics on WORKER_PORT. */
 @Module({})
@@ -19,7 +20,8 @@ export class WorkerModule {
         QueueModule,
         MetricsModule,
         OpsModule,
-        OutboxWorkerModule.forRoot({ consumers: [...WEBHOOK_OUTBOX.consumers], imports: [...WEBHOOK_OUTBOX.imports] }),
+        // Every outbox consumer: partner webhooks; with MEILI_URL the search-index consumer and its reconcile job.
+        OutboxWorkerModule.forRoot(outboxParts(WEBHOOK_OUTBOX, searchWorkerParts(config ?? loadConfig()))),
       ],
     };
   }

@@ -11,6 +11,7 @@ export interface AppConfig {
   redisPrefix: string;
   meiliUrl: string | undefined;
   meiliMasterKey: string | undefined;
+  meili: MeiliSettings;
   jwtSecret: string;
   jwtTtlSeconds: number;
   graphqlIde: boolean;
@@ -41,6 +42,17 @@ export interface WebhookSettings {
   /** Backoff before the first retry; doubles per attempt (with ±20% jitter), capped at retryMaxMs. */
   retryBaseMs: number;
   retryMaxMs: number;
+}
+
+export interface MeiliSettings {
+  /** Name (uid) of the leads index; reindex builds `<index>_reindex_<time>` and swaps it in. */
+  index: string;
+  /** Per HTTP request to Meilisearch; a search that takes longer is answered by PostgreSQL. */
+  timeoutMs: number;
+  /** How long indexing waits for a Meilisearch task before it counts as failed. */
+  taskTimeoutMs: number;
+  /** How often the repeatable reconcile job compares database and index. */
+  reconcileIntervalMs: number;
 }
 
 export interface OutboxSettings {
@@ -179,6 +191,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('MEILI_MASTER_KEY is required when MEILI_URL is set in production');
   }
 
+  const meili: MeiliSettings = {
+    index: str('MEILI_INDEX') ?? 'leads',
+    timeoutMs: int('MEILI_TIMEOUT_MS', 1500, 50, 60000),
+    taskTimeoutMs: int('MEILI_TASK_TIMEOUT_MS', 10000, 100, 3600000),
+    reconcileIntervalMs: 3600 * 1000,
+  };
+  // Index uids: alphanumerics, - and _ (Meilisearch's rule), with room for the reindex suffix.
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(meili.index)) problems.push('MEILI_INDEX must be 1-200 characters of letters, digits, - and _');
+  const reconcileRaw = str('MEILI_RECONCILE_INTERVAL');
+  if (reconcileRaw !== undefined) {
+    const parsed = parseDuration(reconcileRaw);
+    if (parsed === undefined || parsed < 60 || parsed > 7 * 86400) {
+      problems.push(`MEILI_RECONCILE_INTERVAL must be a duration such as 15m, 1h or 1d, between 1m and 7d (got "${reconcileRaw}")`);
+    } else meili.reconcileIntervalMs = parsed * 1000;
+  }
+
   let jwtSecret = str('JWT_SECRET');
   if (jwtSecret === undefined) {
     if (nodeEnv === 'production') problems.push('JWT_SECRET is required in production');
@@ -292,6 +320,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisPrefix,
     meiliUrl,
     meiliMasterKey,
+    meili,
     jwtSecret,
     jwtTtlSeconds,
     graphqlIde,

@@ -20,14 +20,22 @@ export class HealthController {
     return { status: 'ok', uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
   }
 
-  /** 200 when every dependency answers, otherwise 503 naming what failed. */
+  /**
+   * 200 when every required dependency answers (`degraded` when an optional one does not, e.g.
+   * Meilisearch: search then answers from PostgreSQL), otherwise 503 naming what failed.
+   */
   @Get('ready')
   @Header('Cache-Control', 'no-store')
   async ready(@Res() res: Response): Promise<void> {
     const report = await this.readiness.check();
     res
       .status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-      .json({ status: report.ready ? 'ready' : 'unavailable', failed: report.failed, checks: report.checks });
+      .json({
+        status: !report.ready ? 'unavailable' : report.degraded.length ? 'degraded' : 'ready',
+        failed: report.failed,
+        degraded: report.degraded,
+        checks: report.checks,
+      });
   }
 
   @Get('metrics')

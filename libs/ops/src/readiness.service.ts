@@ -15,6 +15,8 @@ export interface ReadinessReport {
   ready: boolean;
   /** Names of the dependencies that failed, e.g. ["redis"]. */
   failed: string[];
+  /** Optional dependencies that failed: the process still does its work, worse (e.g. search from PostgreSQL). */
+  degraded: string[];
   checks: Record<string, CheckResult>;
 }
 
@@ -28,7 +30,10 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Can this process do its work right now: PostgreSQL, Redis and (when configured) Meilisearch. */
+/**
+ * Can this process do its work right now: PostgreSQL, Redis and its own registered checks must pass;
+ * optional ones (Meilisearch when configured, search serving from its fallback) only degrade it.
+ */
 @Injectable()
 export class ReadinessService {
   constructor(
@@ -38,10 +43,16 @@ export class ReadinessService {
   ) {}
 
   private readonly extra = new Map<string, () => Promise<void>>();
+  private readonly optional = new Map<string, () => Promise<void>>();
 
   /** Adds a check of this process's own work (e.g. the outbox relay); it fails by throwing. */
   register(name: string, run: () => Promise<void>): void {
     this.extra.set(name, run);
+  }
+
+  /** Adds a check whose failure degrades rather than fails readiness (search falling back to PostgreSQL). */
+  registerOptional(name: string, run: () => Promise<void>): void {
+    this.optional.set(name, run);
   }
 
   async check(): Promise<ReadinessReport> {
@@ -49,8 +60,14 @@ export class ReadinessService {
       ['postgres', () => this.postgres()],
       ['redis', () => this.redisPing()],
       ...this.extra.entries(),
+      ...this.optional.entries(),
     ];
-    if (this.config.meiliUrl) checks.push(['meilisearch', () => this.meilisearch(this.config.meiliUrl!)]);
+    // Meilisearch down means search answers from PostgreSQL: degraded, not unavailable.
+    const optional = new Set(this.optional.keys());
+    if (this.config.meiliUrl) {
+      checks.push(['meilisearch', () => this.meilisearch(this.config.meiliUrl!)]);
+      optional.add('meilisearch');
+    }
 
     const results = await Promise.all(
       checks.map(async ([name, run]): Promise<[string, CheckResult]> => {
@@ -64,8 +81,9 @@ export class ReadinessService {
         }
       }),
     );
-    const failed = results.filter(([, r]) => !r.ok).map(([name]) => name);
-    return { ready: failed.length === 0, failed, checks: Object.fromEntries(results) };
+    const failed = results.filter(([name, r]) => !r.ok && !optional.has(name)).map(([name]) => name);
+    const degraded = results.filter(([name, r]) => !r.ok && optional.has(name)).map(([name]) => name);
+    return { ready: failed.length === 0, failed, degraded, checks: Object.fromEntries(results) };
   }
 
   private async postgres(): Promise<void> {

@@ -14,8 +14,12 @@ import {
   outboxConsumerQueue,
   redisKey,
   wakeJobOptions,
+  jobNameIn,
   warnUnlessNoEviction,
 } from '@zs/queue';
+
+/** The jobs of the outbox queue and of every consumer's queue. */
+const OUTBOX_JOBS = [JobName.OutboxRelay, JobName.OutboxDeliver, JobName.OutboxPrune] as const;
 import { type ConsumerLag, OutboxRelayRepository } from './outbox-relay.repository';
 import { OutboxRelayService } from './outbox-relay.service';
 
@@ -102,7 +106,7 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
   }
 
   async process(job: Job): Promise<unknown> {
-    const name = job.name as JobName;
+    const name = job.name;
     const started = performance.now();
     try {
       const result = await this.run(name, job);
@@ -121,7 +125,8 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
     }
   }
 
-  private async run(name: JobName, job: Job): Promise<unknown> {
+  private async run(name: string, job: Job): Promise<unknown> {
+    if (!jobNameIn(name, OUTBOX_JOBS)) throw new UnrecoverableError(`job ${name} does not belong on the outbox queues`);
     switch (name) {
       case JobName.OutboxRelay: {
         const { reason } = job.data as JobPayloads[JobName.OutboxRelay];
@@ -144,9 +149,6 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
         this.logger.log({ msg: 'outbox pruned', deleted, olderThanDays });
         return { deleted };
       }
-      case JobName.WebhookDeliver:
-      case JobName.WebhookSweep:
-        throw new UnrecoverableError(`job ${name} does not belong on an outbox queue`);
       default: {
         const unknown: never = name;
         throw new UnrecoverableError(`no handler for job ${String(unknown)}`);

@@ -53,3 +53,13 @@ export class OutboxWorkerModule {
     };
   }
 }
+
+/** The consumers and modules of several features, for one OutboxWorkerModule.forRoot. */
+export function outboxParts(
+  ...parts: { consumers?: readonly Type<OutboxConsumer>[]; imports?: ModuleMetadata['imports'] }[]
+): OutboxWorkerOptions {
+  return {
+    consumers: parts.flatMap((p) => [...(p.consumers ?? [])]),
+    imports: parts.flatMap((p) => [...(p.imports ?? [])]),
+  };
+}

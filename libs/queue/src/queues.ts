@@ -10,6 +10,8 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** Partner webhook deliveries (libs/webhooks): one job per delivery attempt. */
   Webhooks = 'webhooks',
+  /** Search index upkeep (Meilisearch only): the repeatable reconcile. */
+  Search = 'search',
 }
 
 /**
@@ -39,6 +41,8 @@ export enum JobName {
   WebhookDeliver = 'webhook.deliver',
   /** Re-enqueues webhook deliveries that are due but have no job (Redis lost it, a worker died). */
   WebhookSweep = 'webhook.sweep',
+  /** Compares the Meilisearch index with the database and repairs drift (repeatable; also `search:reconcile`). */
+  SearchReconcile = 'search.reconcile',
 }
 
 /** Payloads carry ids only; handlers reload the current state, so running a job twice is harmless. */
@@ -48,6 +52,7 @@ export interface JobPayloads {
   [JobName.OutboxDeliver]: { consumer: string; reason: 'dispatch' | 'sweep' | 'replay' };
   [JobName.WebhookDeliver]: { deliveryId: string };
   [JobName.WebhookSweep]: Record<string, never>;
+  [JobName.SearchReconcile]: { reason: 'schedule' | 'manual' };
 }
 
 /** The queue of each job; a consumer's deliveries run on that consumer's own queue. */
@@ -57,6 +62,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
   [JobName.OutboxDeliver]: (p) => outboxConsumerQueue(p.consumer),
   [JobName.WebhookDeliver]: QueueName.Webhooks,
   [JobName.WebhookSweep]: QueueName.Webhooks,
+  [JobName.SearchReconcile]: QueueName.Search,
 };
 
 /**
@@ -107,4 +113,12 @@ export function webhookJobOptions(deliveryId: string, dueAt: Date): JobsOptions 
     removeOnComplete: true,
     removeOnFail: true,
   };
+}
+
+/**
+ * Narrows a BullMQ job name to the jobs one processor handles, so its switch stays exhaustive over
+ * its own jobs and a job added for another queue never touches it.
+ */
+export function jobNameIn<const J extends readonly JobName[]>(name: string, jobs: J): name is J[number] {
+  return (jobs as readonly string[]).includes(name);
 }

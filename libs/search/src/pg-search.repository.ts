@@ -14,6 +14,7 @@ import {
   type SearchRequest,
 } from './search-engine';
 import { likePatterns, needsRecheck, toTsquery } from './search-text';
+import { correct, maxTypos } from './typo';
 
 const COLS = 'l.code, l.title, l.investor_name, l.summary, l.description';
 const TSV = `zs_search_tsv(${COLS})`;
@@ -132,7 +133,44 @@ export class PgSearchRepository implements SearchEngine {
     return parts.join(' + ');
   }
 
+  /**
+   * Typo pass: when nothing matched, each Latin token of 5+ characters that is no prefix of a known
+   * word is replaced by the closest word of the leads' Latin vocabulary (lead_search_word, plus the
+   * English industry names) within its typo budget, and the search runs once more.
+   */
   async search(actor: Actor, r: SearchRequest): Promise<EngineResult> {
+    const exact = await this.searchExact(actor, r);
+    if (exact.totalHits > 0) return exact;
+    const corrected = await this.corrected(r.tokens);
+    if (!corrected) return exact;
+    const fuzzy = await this.searchExact(actor, { ...r, tokens: corrected });
+    return fuzzy.totalHits > 0 ? { ...fuzzy, tokens: corrected } : exact;
+  }
+
+  /** The tokens with typos corrected, or null when no token changed. */
+  private async corrected(tokens: string[]): Promise<string[] | null> {
+    const candidates = tokens.filter((t) => /^[a-z]/.test(t) && maxTypos(t.length) > 0);
+    if (candidates.length === 0) return null;
+    const minLen = Math.min(...candidates.map((t) => t.length)) - 2;
+    const rows: { word: string }[] = await this.db.query(
+      `SELECT word FROM lead_search_word WHERE len >= $1
+       UNION SELECT m[1] FROM code_item ci, regexp_matches(lower(ci.name_en), '([a-z][a-z0-9]{3,39})', 'g') AS m
+        WHERE ci.kind = 'INDUSTRY' AND length(m[1]) >= $1`,
+      [minLen],
+    );
+    const vocabulary = rows.map((r) => r.word).sort();
+    let changed = false;
+    const out = tokens.map((t) => {
+      if (!candidates.includes(t)) return t;
+      const c = correct(t, vocabulary);
+      if (!c) return t;
+      changed = true;
+      return c.token;
+    });
+    return changed ? [...new Set(out)] : null;
+  }
+
+  private async searchExact(actor: Actor, r: SearchRequest): Promise<EngineResult> {
     const industries = await this.industriesMatching(r.tokens);
     const from = 'FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id';
 

@@ -1,5 +1,6 @@
 import type { Actor } from '@zs/common';
 import type { LeadFilter } from '@zs/leads';
+import type { Queryable } from './search-document.repository';
 
 export enum LeadFacet {
   STAGE = 'STAGE',
@@ -47,6 +48,8 @@ export interface EngineHit {
 
 export interface EngineResult {
   totalHits: number;
+  /** The tokens that matched when the engine corrected typos (highlights use these); absent: the query's. */
+  tokens?: string[];
   hits: EngineHit[];
   facets: { facet: LeadFacet; values: FacetValue[] }[];
 }
@@ -62,10 +65,15 @@ export interface EngineStats {
 export interface SearchEngine {
   readonly kind: SearchEngineKind;
   search(actor: Actor, request: SearchRequest): Promise<EngineResult>;
+  /** False when this engine cannot answer the request exactly (the next engine answers it). Default true. */
+  supports?(request: SearchRequest): boolean;
   /** Titles and investor names of visible leads that contain every token. */
   suggest(actor: Actor, tokens: string[], limit: number): Promise<string[]>;
-  /** Brings the documents of these leads up to date with their rows (deleted rows: removed). */
-  sync(leadIds: readonly string[]): Promise<void>;
+  /**
+   * Brings the documents of these leads up to date with their rows (deleted rows: removed), reading
+   * through `db` when given (an outbox delivery's transaction).
+   */
+  sync(leadIds: readonly string[], db?: Queryable): Promise<void>;
   stats(): Promise<EngineStats>;
   healthy(): Promise<boolean>;
 }

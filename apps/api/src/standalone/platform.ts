@@ -6,8 +6,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig, loadConfig } from '@zs/config';
 import { DataDirLockedError, dataDirHolder, embeddedDataDir } from '@zs/database';
 import { QueueModule } from '@zs/queue';
-import { OutboxWorkerModule } from '@zs/outbox';
+import { OutboxWorkerModule, outboxParts } from '@zs/outbox';
 import { WEBHOOK_OUTBOX } from '@zs/webhooks';
+import { searchWorkerParts } from '@zs/search';
 import { createApiApp } from '../bootstrap';
 import { type FirstAdmin, ensureFirstAdmin, runMigrations, seedIfEmpty } from './first-run';
 import { NO_REDIS_MESSAGE, type PrivateRedis, findRedisServer, startPrivateRedis } from './private-redis';
@@ -93,10 +94,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   let app: NestExpressApplication | undefined;
   try {
     app = await createApiApp(config, {
-      imports: [
-        QueueModule,
-        OutboxWorkerModule.forRoot({ consumers: [...WEBHOOK_OUTBOX.consumers], imports: [...WEBHOOK_OUTBOX.imports] }),
-      ],
+      // Every outbox consumer: partner webhooks; with MEILI_URL the search-index consumer and its reconcile job.
+      imports: [QueueModule, OutboxWorkerModule.forRoot(outboxParts(WEBHOOK_OUTBOX, searchWorkerParts(config)))],
       shutdownHooks: false,
     });
     const migrations = await runMigrations(app);

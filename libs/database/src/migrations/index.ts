@@ -8,6 +8,7 @@ import { UsernameCanonical1764420000000 } from './1764420000000-username-canonic
 import { HistoryConflict1764440000000 } from './1764440000000-history-conflict';
 import { LeadSearch1764460000000 } from './1764460000000-lead-search';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
+import { LeadSearchWords1764810000000 } from './1764810000000-lead-search-words';
 import { ConflictCases1764800000000 } from './1764800000000-conflict-cases';
 import { Webhooks1764830000000 } from './1764830000000-webhooks';
 import { LeadVisibilityIndex1764840000000 } from './1764840000000-lead-visibility-index';
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   LeadSearch1764460000000,
   OutboxDeliveries1764470000000,
   ConflictCases1764800000000,
+  LeadSearchWords1764810000000,
   Webhooks1764830000000,
   LeadVisibilityIndex1764840000000,
 ];

@@ -25,7 +25,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-const libs = ['config', 'common', 'database', 'queue', 'org', 'identity', 'codes', 'leads', 'outbox', 'ops', 'search', 'testing'];
+const libs = ['config', 'common', 'database', 'queue', 'org', 'identity', 'codes', 'leads', 'outbox', 'ops', 'search', 'notifications', 'testing'];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@zs/database';
 import { QueueModule, RedisModule } from '@zs/queue';
 import { MetricsModule, OpsModule } from '@zs/ops';
 import { OutboxWorkerModule } from '@zs/outbox';
+import { NotificationsConsumer, NotificationsWorkerModule } from '@zs/notifications';
 
 /** The worker process: BullMQ processors, plus /health, /ready and /metrics on WORKER_PORT. */
 @Module({})
@@ -18,7 +19,7 @@ export class WorkerModule {
         QueueModule,
         MetricsModule,
         OpsModule,
-        OutboxWorkerModule.forRoot(),
+        OutboxWorkerModule.forRoot({ consumers: [NotificationsConsumer], imports: [NotificationsWorkerModule] }),
       ],
     };
   }

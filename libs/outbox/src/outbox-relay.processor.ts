@@ -144,6 +144,13 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
         this.logger.log({ msg: 'outbox pruned', deleted, olderThanDays });
         return { deleted };
       }
+      // Other libraries' jobs run on their own queues (libs/notifications).
+      case JobName.NotificationDeliver:
+      case JobName.NotificationSweep:
+      case JobName.NotificationDigest:
+      case JobName.NotificationDigestUser:
+      case JobName.NotificationReminders:
+        throw new UnrecoverableError(`job ${name} does not belong on an outbox queue`);
       default: {
         const unknown: never = name;
         throw new UnrecoverableError(`no handler for job ${String(unknown)}`);

@@ -8,6 +8,10 @@ export enum QueueName {
   /** The outbox dispatcher: fans committed events out to every consumer's deliveries. */
   Outbox = 'outbox',
   Maintenance = 'maintenance',
+  /** Notification stage 2 (inbox rows per chunk of recipients) and its sweep. */
+  Notifications = 'notifications',
+  /** Daily digests and reminders (repeatable), and the per-user digest jobs they fan out. */
+  NotificationSchedules = 'notification-schedules',
 }
 
 /**
@@ -33,6 +37,16 @@ export enum JobName {
   OutboxPrune = 'outbox.prune',
   /** Delivers one consumer's due outbox deliveries (on its own queue). */
   OutboxDeliver = 'outbox.deliver',
+  /** Stage 2 of a notification: inserts the inbox rows of one planned chunk of recipients. */
+  NotificationDeliver = 'notification.deliver',
+  /** Re-enqueues planned chunks still pending (their job was lost with Redis, or ran out of attempts). */
+  NotificationSweep = 'notification.sweep',
+  /** The daily digest run: one NotificationDigestUser job per user who gets a digest. */
+  NotificationDigest = 'notification.digest',
+  /** One user's digest of one day (in-app, and e-mail when SMTP_URL is set). */
+  NotificationDigestUser = 'notification.digest-user',
+  /** Daily reminders: expected landing dates coming up, open leads without activity. */
+  NotificationReminders = 'notification.reminders',
 }
 
 /** Payloads carry ids only; handlers reload the current state, so running a job twice is harmless. */
@@ -40,6 +54,13 @@ export interface JobPayloads {
   [JobName.OutboxRelay]: { reason: 'commit' | 'sweep' };
   [JobName.OutboxPrune]: { olderThanDays: number };
   [JobName.OutboxDeliver]: { consumer: string; reason: 'dispatch' | 'sweep' | 'replay' };
+  /** A notification_fanout row: the outbox event's event_id and the chunk number. */
+  [JobName.NotificationDeliver]: { eventId: string; seq: number };
+  [JobName.NotificationSweep]: Record<string, never>;
+  /** `day`: the digest's calendar day (YYYY-MM-DD in the digest time zone); absent: today. */
+  [JobName.NotificationDigest]: { day?: string };
+  [JobName.NotificationDigestUser]: { userId: string; day: string };
+  [JobName.NotificationReminders]: { day?: string };
 }
 
 /** The queue of each job; a consumer's deliveries run on that consumer's own queue. */
@@ -47,6 +68,11 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
   [JobName.OutboxRelay]: QueueName.Outbox,
   [JobName.OutboxPrune]: QueueName.Maintenance,
   [JobName.OutboxDeliver]: (p) => outboxConsumerQueue(p.consumer),
+  [JobName.NotificationDeliver]: QueueName.Notifications,
+  [JobName.NotificationSweep]: QueueName.Notifications,
+  [JobName.NotificationDigest]: QueueName.NotificationSchedules,
+  [JobName.NotificationDigestUser]: QueueName.NotificationSchedules,
+  [JobName.NotificationReminders]: QueueName.NotificationSchedules,
 };
 
 /**
@@ -57,6 +83,9 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
 export const JOB_ID = {
   outboxWake: 'outbox.relay.wake',
   outboxDeliver: (consumer: string) => `outbox.deliver.${consumer}`,
+  /** One job per planned chunk: enqueued again (relay replay, sweep) it is dropped while it exists. */
+  notificationDeliver: (eventId: string, seq: number) => `notification.deliver.${eventId}.${seq}`,
+  notificationDigestUser: (day: string, userId: string) => `notification.digest.${day}.${userId}`,
 } as const;
 
 /** Defaults for every job: retried with backoff, finished jobs trimmed so Redis does not grow. */
@@ -79,3 +108,17 @@ export function wakeJobOptions(dedupId: string): JobsOptions {
     deduplication: { id: dedupId, keepLastIfActive: true },
   };
 }
+
+/**
+ * Stage-2 notification jobs: a job may run before the outbox delivery that planned its chunk has
+ * committed (it is enqueued inside that transaction); it then retries quickly rather than after the
+ * default second. The sweep re-enqueues chunks whose job was lost.
+ */
+export const NOTIFICATION_DELIVER_JOB_OPTIONS: JobsOptions = {
+  ...DEFAULT_JOB_OPTIONS,
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 50 },
+  // Gone when finished either way, so the sweep can enqueue a chunk again under the same job id.
+  removeOnComplete: true,
+  removeOnFail: true,
+};

@@ -7,6 +7,7 @@ import { type AppConfig, loadConfig } from '@zs/config';
 import { DataDirLockedError, dataDirHolder, embeddedDataDir } from '@zs/database';
 import { QueueModule } from '@zs/queue';
 import { OutboxWorkerModule } from '@zs/outbox';
+import { NotificationsConsumer, NotificationsWorkerModule } from '@zs/notifications';
 import { createApiApp } from '../bootstrap';
 import { type FirstAdmin, ensureFirstAdmin, runMigrations, seedIfEmpty } from './first-run';
 import { NO_REDIS_MESSAGE, type PrivateRedis, findRedisServer, startPrivateRedis } from './private-redis';
@@ -92,7 +93,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   let app: NestExpressApplication | undefined;
   try {
     app = await createApiApp(config, {
-      imports: [QueueModule, OutboxWorkerModule.forRoot()],
+      imports: [
+        QueueModule,
+        OutboxWorkerModule.forRoot({ consumers: [NotificationsConsumer], imports: [NotificationsWorkerModule] }),
+      ],
       shutdownHooks: false,
     });
     const migrations = await runMigrations(app);

@@ -136,6 +136,13 @@ export const ZH: Readonly<Record<string, string>> = {
   'must contain at least one letter, digit or Chinese character': '必须至少包含一个字母、数字或汉字',
   'must be 0 or more': '必须大于或等于 0',
   'offset + first must be at most {}; page further with leads(after:)': 'offset + first 最多为 {}；更多结果请用 leads(after:) 翻页',
+  // notifications
+  Notification: '通知',
+  'Notifications are for users; partners subscribe with webhooks': '通知仅面向用户；合作方请订阅 Webhook',
+  'at most {} ids': '最多 {} 个 id',
+  'at most 20 industry codes': '最多 20 个产业代码',
+  'is not a valid e-mail address': '不是有效的电子邮件地址',
+  'queries and mutations are served over HTTP': '查询和变更请通过 HTTP 发送',
 };
 
 interface Template {

@@ -8,6 +8,7 @@ import { UsernameCanonical1764420000000 } from './1764420000000-username-canonic
 import { HistoryConflict1764440000000 } from './1764440000000-history-conflict';
 import { LeadSearch1764460000000 } from './1764460000000-lead-search';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
+import { Notifications1764820000000 } from './1764820000000-notifications';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   HistoryConflict1764440000000,
   LeadSearch1764460000000,
   OutboxDeliveries1764470000000,
+  Notifications1764820000000,
 ];

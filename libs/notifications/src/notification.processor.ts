@@ -1,0 +1,275 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import type { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@zs/config';
+import { Role, pathIds } from '@zs/common';
+import { leadAudienceTokens } from '@zs/leads';
+import { MetricsService } from '@zs/ops';
+import { JOB_ID, JobName, type JobPayloads, NOTIFICATION_DELIVER_JOB_OPTIONS, QueueFactory, QueueName } from '@zs/queue';
+import { addDays, dayIn, stableEventId, startOfDay } from './calendar';
+import { NotificationChannel, NotificationKind } from './notification.entity';
+import { NotificationHub, type HubMessage } from './notification-hub';
+import { NotificationMailer } from './notification-mailer';
+import { actorOfRecipient, maySee } from './notification-planner';
+import { NotificationRepository, type RecipientWithPrefs } from './notification.repository';
+import { texts } from './notification-text';
+
+export const NOTIFICATION_SWEEP_SCHEDULER = 'notification.sweep';
+export const NOTIFICATION_DIGEST_SCHEDULER = 'notification.digest.daily';
+export const NOTIFICATION_REMINDER_SCHEDULER = 'notification.reminders.daily';
+/** A planned chunk still pending this long after planning gets its job enqueued again. */
+const SWEEP_AFTER_SECONDS = 5;
+const SWEEP_EVERY_MS = 5000;
+
+/** Instant (in-app, live) notifications by default for everyone but VIEWERs, who get digests only. */
+export function instantOn(u: { role: string; instant: boolean | null }): boolean {
+  return u.instant ?? u.role !== Role.VIEWER;
+}
+
+/**
+ * Notification jobs: stage 2 (a planned chunk → inbox rows, then the live push), the sweep that
+ * re-enqueues chunks whose job was lost, the daily digest and the daily reminders. Every handler
+ * reloads its state and writes with ON CONFLICT DO NOTHING on (event, user, channel), so a job run
+ * twice, or a chunk delivered by two workers, makes one notification per person.
+ */
+@Injectable()
+export class NotificationProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(NotificationProcessor.name);
+  private readonly delivered: Counter<'channel'>;
+  private readonly failures: Counter<'channel'>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: NotificationRepository,
+    private readonly queues: QueueFactory,
+    private readonly hub: NotificationHub,
+    private readonly mailer: NotificationMailer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.delivered = metrics.counter('zs_notifications_delivered_total', 'Notifications delivered, by channel', ['channel']);
+    this.failures = metrics.counter('zs_notification_failures_total', 'Failed notification jobs, by channel', ['channel']);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.queues.worker(QueueName.Notifications, (job) => this.run(job), { concurrency: 4 });
+    this.queues.worker(QueueName.NotificationSchedules, (job) => this.run(job), { concurrency: 2 });
+    const tz = this.config.notifications.digestTimeZone;
+    await Promise.all([
+      this.queues.schedule({
+        queue: QueueName.Notifications,
+        id: NOTIFICATION_SWEEP_SCHEDULER,
+        repeat: { every: SWEEP_EVERY_MS },
+        job: { name: JobName.NotificationSweep, data: {}, opts: { removeOnComplete: true, removeOnFail: { count: 10 } } },
+      }),
+      this.queues.schedule({
+        queue: QueueName.NotificationSchedules,
+        id: NOTIFICATION_DIGEST_SCHEDULER,
+        repeat: { pattern: this.config.notifications.digestCron, tz },
+        job: { name: JobName.NotificationDigest, data: {} },
+      }),
+      this.queues.schedule({
+        queue: QueueName.NotificationSchedules,
+        id: NOTIFICATION_REMINDER_SCHEDULER,
+        repeat: { pattern: this.config.notifications.reminderCron, tz },
+        job: { name: JobName.NotificationReminders, data: {} },
+      }),
+    ]).catch((err: unknown) => {
+      // Redis away at start: QueueFactory re-creates kept schedules once it answers.
+      this.logger.warn({ msg: 'notification schedules not created yet', error: err instanceof Error ? err.message : String(err) });
+    });
+  }
+
+  /** Each job logs name, id, attempt, duration and outcome. */
+  private async run(job: Job): Promise<unknown> {
+    const started = Date.now();
+    const channel = job.name === JobName.NotificationDigestUser ? 'digest' : 'in_app';
+    try {
+      const result = await this.dispatch(job);
+      this.logger.log({ msg: 'job done', job: job.name, id: job.id, attempt: job.attemptsMade + 1, ms: Date.now() - started, outcome: 'ok', result });
+      return result;
+    } catch (err) {
+      this.failures.inc({ channel });
+      this.logger.warn({
+        msg: 'job failed',
+        job: job.name,
+        id: job.id,
+        attempt: job.attemptsMade + 1,
+        ms: Date.now() - started,
+        outcome: 'failed',
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+  }
+
+  private dispatch(job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    switch (name) {
+      case JobName.NotificationDeliver:
+        return this.deliver(job.data as JobPayloads[JobName.NotificationDeliver]);
+      case JobName.NotificationSweep:
+        return this.sweep();
+      case JobName.NotificationDigest:
+        return this.digestAll((job.data as JobPayloads[JobName.NotificationDigest]).day);
+      case JobName.NotificationDigestUser:
+        return this.digestUser(job.data as JobPayloads[JobName.NotificationDigestUser]);
+      case JobName.NotificationReminders:
+        return this.reminders((job.data as JobPayloads[JobName.NotificationReminders]).day);
+      case JobName.OutboxRelay:
+      case JobName.OutboxPrune:
+      case JobName.OutboxDeliver:
+        throw new Error(`job ${name} does not belong on a notification queue`);
+      default: {
+        const unreachable: never = name;
+        throw new Error(`unknown job ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /**
+   * Stage 2: one planned chunk → inbox rows. Visibility, preferences and the user's state are checked
+   * again now: whoever may no longer see the lead, muted the kind, or left is skipped.
+   */
+  async deliver({ eventId, seq }: { eventId: string; seq: number }): Promise<{ inserted: number }> {
+    const inserted = await this.db.transaction(async (tx) => {
+      const chunk = await this.repo.lockFanout(tx, eventId, seq);
+      // Enqueued inside the planning transaction: it may not have committed yet (retried shortly).
+      if (!chunk) throw new Error(`notification chunk ${eventId}/${seq} is not committed (yet)`);
+      if (chunk.done) return [];
+      const lead = chunk.leadId ? await this.repo.leadFacts(tx, chunk.leadId) : null;
+      let users: RecipientWithPrefs[] = [];
+      if (!chunk.leadId || lead) {
+        const tokens = lead ? leadAudienceTokens(lead) : null;
+        users = (await this.repo.recipientsNow(tx, chunk.userIds)).filter(
+          (u) => (!lead || maySee(lead, u, tokens!)) && !u.mutedKinds.includes(chunk.kind) && instantOn(u),
+        );
+      }
+      const rows = await this.repo.insertNotifications(tx, chunk, users.map((u) => u.id));
+      await this.repo.markFanoutDone(tx, eventId, seq);
+      return rows;
+    });
+    this.delivered.inc({ channel: 'in_app' }, inserted.length);
+    await this.publishAdded(inserted);
+    return { inserted: inserted.length };
+  }
+
+  private publishAdded(rows: { id: string; userId: string }[]): Promise<void> {
+    const messages: HubMessage[] = [];
+    for (const r of rows) messages.push({ type: 'added', userId: r.userId, notificationId: r.id }, { type: 'count', userId: r.userId });
+    return this.hub.publish(messages);
+  }
+
+  /** Re-enqueues chunks whose job was lost (Redis restarted empty, enqueue failed, attempts ran out). */
+  async sweep(): Promise<{ requeued: number; pruned: number }> {
+    const pending = await this.repo.pendingFanouts(SWEEP_AFTER_SECONDS, 1000);
+    if (pending.length) {
+      await this.queues.queue(QueueName.Notifications).addBulk(
+        pending.map((c) => ({
+          name: JobName.NotificationDeliver,
+          data: { eventId: c.eventId, seq: c.seq },
+          opts: { ...NOTIFICATION_DELIVER_JOB_OPTIONS, jobId: JOB_ID.notificationDeliver(c.eventId, c.seq) },
+        })),
+      );
+    }
+    const pruned = await this.repo.pruneFanouts(this.config.outbox.retentionDays + 1);
+    return { requeued: pending.length, pruned };
+  }
+
+  private today(): string {
+    return dayIn(new Date(), this.config.notifications.digestTimeZone);
+  }
+
+  /** The daily digest run: one job per user who gets a digest (fixed job ids: a rerun adds none). */
+  async digestAll(day = this.today()): Promise<{ users: number }> {
+    const users = await this.repo.digestUserIds();
+    const queue = this.queues.queue(QueueName.NotificationSchedules);
+    for (let i = 0; i < users.length; i += 500) {
+      await queue.addBulk(
+        users.slice(i, i + 500).map((userId) => ({
+          name: JobName.NotificationDigestUser,
+          data: { userId, day },
+          opts: { jobId: JOB_ID.notificationDigestUser(day, userId) },
+        })),
+      );
+    }
+    return { users: users.length };
+  }
+
+  /**
+   * One user's digest of `day`: what happened on the previous calendar day (digest time zone) — new
+   * visible leads in their industries (their own list, else their unit's leading industries), stage
+   * changes in their subtree, referrals waiting for their unit. In-app always, by e-mail when SMTP_URL
+   * and the user's address are set. Nothing to say: no digest.
+   */
+  async digestUser({ userId, day }: { userId: string; day: string }): Promise<{ sent: boolean; emailed: boolean }> {
+    const tz = this.config.notifications.digestTimeZone;
+    const to = startOfDay(day, tz);
+    const from = startOfDay(addDays(day, -1), tz);
+    const user = await this.repo.recipient(this.db, userId);
+    if (!user) return { sent: false, emailed: false };
+    const actor = actorOfRecipient(user);
+    const industries = user.industryCodes.length ? user.industryCodes : user.unitIndustries;
+    const [newLeads, stageChanges, referrals] = await Promise.all([
+      this.repo.newVisibleLeads(this.db, actor, industries, from, to),
+      this.repo.stageChangesInSubtree(this.db, actor, from, to),
+      this.repo.pendingReferralsTo(this.db, user.unitId),
+    ]);
+    if (newLeads.length + stageChanges.length + referrals.length === 0) return { sent: false, emailed: false };
+    const text = texts.digest(day, newLeads, stageChanges, referrals);
+    const eventId = stableEventId('digest', userId, day);
+    const n = { eventId, kind: NotificationKind.DIGEST, leadId: null, actorKind: 'system', actorId: null, actorUnitId: null, ...text };
+    const inserted = await this.repo.insertNotifications(this.db, n, [userId]);
+    this.delivered.inc({ channel: 'digest' }, inserted.length);
+    await this.publishAdded(inserted);
+    let emailed = false;
+    if (this.mailer.enabled && user.email) {
+      // The EMAIL row and the send commit together: a failed send rolls the row back and the job retries.
+      emailed = await this.db.transaction(async (tx) => {
+        const rows = await this.repo.insertNotifications(tx, { ...n, channel: NotificationChannel.EMAIL }, [userId]);
+        if (rows.length === 0) return false;
+        await this.mailer.send(user.email!, text.title, text.body);
+        return true;
+      });
+      if (emailed) this.delivered.inc({ channel: 'email' });
+    }
+    return { sent: inserted.length > 0, emailed };
+  }
+
+  /**
+   * Daily reminders. Expected landing within REMINDER_LANDING_DAYS → the owner chain, once per lead and
+   * expected date; an open lead without change or activity for REMINDER_STALE_DAYS → the owner unit,
+   * once per quiet spell. Both are about the recipients' own leads (visible by the owner-chain rule).
+   */
+  async reminders(day = this.today()): Promise<{ landing: number; stale: number }> {
+    const s = this.config.notifications;
+    let landing = 0;
+    let stale = 0;
+    for (const l of await this.repo.landingSoon(day, s.reminderLandingDays)) {
+      const users = await this.repo.candidates(this.db, { unitIds: pathIds(l.ownerPath) });
+      landing += await this.remind(stableEventId('landing', l.id, l.date), NotificationKind.REMINDER_LANDING, l.id, texts.landingSoon(l, l.date), users.map((u) => u.id));
+    }
+    for (const l of await this.repo.staleLeads(s.reminderStaleDays)) {
+      const users = await this.repo.candidates(this.db, { unitIds: [l.ownerUnitId] });
+      stale += await this.remind(stableEventId('stale', l.id, l.lastAt), NotificationKind.REMINDER_STALE, l.id, texts.stale(l, s.reminderStaleDays), users.map((u) => u.id));
+    }
+    return { landing, stale };
+  }
+
+  private async remind(eventId: string, kind: NotificationKind, leadId: string, text: { title: string; body: string }, userIds: string[]): Promise<number> {
+    const lead = await this.repo.leadFacts(this.db, leadId);
+    if (!lead) return 0;
+    const tokens = leadAudienceTokens(lead);
+    const users = (await this.repo.recipientsNow(this.db, userIds)).filter((u) => maySee(lead, u, tokens) && !u.mutedKinds.includes(kind));
+    const rows = await this.repo.insertNotifications(
+      this.db,
+      { eventId, kind, leadId, actorKind: 'system', actorId: null, actorUnitId: null, ...text },
+      users.map((u) => u.id),
+    );
+    this.delivered.inc({ channel: 'in_app' }, rows.length);
+    await this.publishAdded(rows);
+    return rows.length;
+  }
+}

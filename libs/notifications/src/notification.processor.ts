@@ -262,7 +262,9 @@ export class NotificationProcessor implements OnApplicationBootstrap {
     const lead = await this.repo.leadFacts(this.db, leadId);
     if (!lead) return 0;
     const tokens = leadAudienceTokens(lead);
-    const users = (await this.repo.recipientsNow(this.db, userIds)).filter((u) => maySee(lead, u, tokens) && !u.mutedKinds.includes(kind));
+    const users = (await this.repo.recipientsNow(this.db, userIds)).filter(
+      (u) => maySee(lead, u, tokens) && !u.mutedKinds.includes(kind) && instantOn(u),
+    );
     const rows = await this.repo.insertNotifications(
       this.db,
       { eventId, kind, leadId, actorKind: 'system', actorId: null, actorUnitId: null, ...text },

@@ -53,11 +53,13 @@ export class NotificationPlanner {
     const told = new Set<string>();
     if (event.actorKind === 'user' && event.actorId) told.add(event.actorId); // never the actor
     const chunks: FanoutChunk[] = [];
-    for (const g of groups) {
+    // Every group's candidates in one statement; each user is told once, by the first group that keeps them.
+    const candidates = await this.repo.candidateGroups(m, groups.map((g) => g.candidates));
+    for (const [gi, g] of groups.entries()) {
       const tokens = leadAudienceTokens(g.lead);
       const others = (g.alsoVisible ?? []).map((l) => leadAudienceTokens(l));
-      const users = (await this.repo.candidates(m, g.candidates)).filter(
-        (r) => !told.has(r.id) && maySee(g.lead, r, tokens) && others.every((t) => maySee(g.lead, r, t)),
+      const users = candidates.filter(
+        (r) => r.groups.includes(gi) && !told.has(r.id) && maySee(g.lead, r, tokens) && others.every((t) => maySee(g.lead, r, t)),
       );
       for (const u of users) told.add(u.id);
       for (let i = 0; i < users.length; i += FANOUT_CHUNK_SIZE) {

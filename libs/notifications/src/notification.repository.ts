@@ -120,56 +120,80 @@ export class NotificationRepository {
 
   /** Active users of active units in any of the candidate sets, each once. */
   async candidates(m: Queryable, spec: CandidateSpec): Promise<RecipientRow[]> {
+    return (await this.candidateGroups(m, [spec])).map(({ groups: _groups, ...r }) => r);
+  }
+
+  /**
+   * The candidates of several sets in one statement: each user once, with the indices of the sets
+   * (in `specs` order) the user belongs to.
+   */
+  async candidateGroups(m: Queryable, specs: CandidateSpec[]): Promise<(RecipientRow & { groups: number[] })[]> {
     const p = new SqlParams();
-    const any: string[] = [];
-    if (spec.unitIds?.length) any.push(`u.unit_id = ANY(${p.add(spec.unitIds)}::uuid[])`);
-    for (const path of spec.subtreePaths ?? []) any.push(`ou.path LIKE ${p.add(path)}::text || '%'`);
-    if (spec.zonesWithIndustry) {
-      any.push(`(ou.tier = 'ZONE' AND ${p.add(spec.zonesWithIndustry)}::text = ANY(ou.leading_industry_codes))`);
-    }
-    if (spec.interestedInIndustry) {
-      any.push(`EXISTS (SELECT 1 FROM notification_preference np WHERE np.user_id = u.id
-        AND np.industry_codes @> ARRAY[${p.add(spec.interestedInIndustry)}::text])`);
-    }
-    if (spec.followersOf) {
-      any.push(`EXISTS (SELECT 1 FROM lead_follow f WHERE f.user_id = u.id AND f.lead_id = ${p.add(spec.followersOf)}::uuid)`);
-    }
-    if (any.length === 0) return [];
+    const preds = specs.map((spec) => {
+      const any: string[] = [];
+      if (spec.unitIds?.length) any.push(`u.unit_id = ANY(${p.add(spec.unitIds)}::uuid[])`);
+      for (const path of spec.subtreePaths ?? []) any.push(`ou.path LIKE ${p.add(path)}::text || '%'`);
+      if (spec.zonesWithIndustry) {
+        any.push(`(ou.tier = 'ZONE' AND ${p.add(spec.zonesWithIndustry)}::text = ANY(ou.leading_industry_codes))`);
+      }
+      if (spec.interestedInIndustry) {
+        any.push(`EXISTS (SELECT 1 FROM notification_preference np WHERE np.user_id = u.id
+          AND np.industry_codes @> ARRAY[${p.add(spec.interestedInIndustry)}::text])`);
+      }
+      if (spec.followersOf) {
+        any.push(`EXISTS (SELECT 1 FROM lead_follow f WHERE f.user_id = u.id AND f.lead_id = ${p.add(spec.followersOf)}::uuid)`);
+      }
+      return any.length ? `(${any.join(' OR ')})` : 'false';
+    });
+    if (preds.every((x) => x === 'false')) return [];
+    const groups = preds.map((x, i) => `CASE WHEN ${x} THEN ${i} END`).join(', ');
     return m.query(
-      `SELECT ${RECIPIENT_COLUMNS} FROM app_user u JOIN org_unit ou ON ou.id = u.unit_id
-        WHERE u.active AND ou.active AND (${any.join(' OR ')}) ORDER BY u.id`,
+      `SELECT * FROM (
+         SELECT ${RECIPIENT_COLUMNS}, array_remove(ARRAY[${groups}]::int[], NULL) AS groups
+           FROM app_user u JOIN org_unit ou ON ou.id = u.unit_id
+          WHERE u.active AND ou.active AND (${preds.join(' OR ')})) c ORDER BY c.id`,
       p.values,
     );
   }
 
   /**
-   * Stores the plan of an event: its chunks, and a marker row (seq -1, no users, done) so that an
-   * event planned with no recipients counts as planned too.
+   * Stores the plan of an event once, in one statement: a marker row (seq -1, no users, done) and its
+   * chunks, unless the event was planned before (a redelivery or a replay: the first plan stands).
+   * Returns the chunks still to deliver: all of them, or those of the earlier plan not yet done.
    */
-  async insertFanout(m: Queryable, eventId: string, chunks: FanoutChunk[]): Promise<void> {
-    await m.query(
-      `INSERT INTO notification_fanout (event_id, seq, kind, title, body, user_ids, done_at)
-       VALUES ($1, -1, 'PLAN', '', '', '{}', now()) ON CONFLICT (event_id, seq) DO NOTHING`,
-      [eventId],
+  async planOnce(m: Queryable, eventId: string, chunks: FanoutChunk[]): Promise<number[]> {
+    const rows = [
+      { seq: -1, kind: 'PLAN', title: '', body: '', user_ids: [] as string[], done: true } as Record<string, unknown>,
+      ...chunks.map((c) => ({
+        seq: c.seq,
+        kind: c.kind,
+        lead_id: c.leadId,
+        actor_kind: c.actorKind,
+        actor_id: c.actorId,
+        actor_unit_id: c.actorUnitId,
+        title: c.title,
+        body: c.body,
+        user_ids: c.userIds,
+        done: false,
+      })),
+    ];
+    const out: { seq: number }[] = await m.query(
+      `WITH existing AS (SELECT seq, done_at FROM notification_fanout WHERE event_id = $1),
+       ins AS (
+         INSERT INTO notification_fanout (event_id, seq, kind, lead_id, actor_kind, actor_id, actor_unit_id, title, body, user_ids, done_at)
+         SELECT $1, x.seq, x.kind, x.lead_id, x.actor_kind, x.actor_id, x.actor_unit_id, x.title, x.body,
+                ARRAY(SELECT jsonb_array_elements_text(x.user_ids))::uuid[], CASE WHEN x.done THEN now() END
+           FROM jsonb_to_recordset($2::jsonb) AS x(seq int, kind text, lead_id uuid, actor_kind text, actor_id uuid,
+                actor_unit_id uuid, title text, body text, user_ids jsonb, done boolean)
+          WHERE NOT EXISTS (SELECT 1 FROM existing)
+         ON CONFLICT (event_id, seq) DO NOTHING
+         RETURNING seq, done_at)
+       SELECT seq FROM ins WHERE done_at IS NULL
+       UNION ALL SELECT seq FROM existing WHERE done_at IS NULL
+       ORDER BY seq`,
+      [eventId, JSON.stringify(rows)],
     );
-    for (const c of chunks) {
-      await m.query(
-        `INSERT INTO notification_fanout (event_id, seq, kind, lead_id, actor_kind, actor_id, actor_unit_id, title, body, user_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid[])
-         ON CONFLICT (event_id, seq) DO NOTHING`,
-        [c.eventId, c.seq, c.kind, c.leadId, c.actorKind, c.actorId, c.actorUnitId, c.title, c.body, c.userIds],
-      );
-    }
-  }
-
-  /** The undelivered chunks of an event planned before, or null when it was never planned. */
-  async plannedChunks(m: Queryable, eventId: string): Promise<{ eventId: string; seq: number }[] | null> {
-    const rows: { seq: number; done: boolean }[] = await m.query(
-      `SELECT seq, done_at IS NOT NULL AS done FROM notification_fanout WHERE event_id = $1`,
-      [eventId],
-    );
-    if (rows.length === 0) return null;
-    return rows.filter((r) => !r.done).map((r) => ({ eventId, seq: r.seq }));
+    return out.map((r) => r.seq);
   }
 
   // --- stage 2 -----------------------------------------------------------------------------------

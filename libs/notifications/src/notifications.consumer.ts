@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { OutboxConsumer, OutboxDelivery, OutboxEvent } from '@zs/outbox';
 import { JOB_ID, JobName, NOTIFICATION_DELIVER_JOB_OPTIONS, QueueFactory, QueueName } from '@zs/queue';
 import { NotificationPlanner } from './notification-planner';
@@ -6,15 +8,20 @@ import { NotificationRepository } from './notification.repository';
 
 /** Enqueueing gives up after this; the plan is committed and the sweep enqueues it later. */
 const ENQUEUE_TIMEOUT_MS = 2000;
+/** Where a delivery transaction collects the stage-2 jobs it planned, until it commits. */
+const PENDING_JOBS = 'zsNotificationJobs';
+
+type Chunk = { eventId: string; seq: number };
 
 /**
  * Outbox consumer `notifications`, stage 1: per event, plans who hears of it (NotificationPlanner)
- * and stores the plan as chunks in the delivery's own transaction (so a failed attempt or a crash
- * leaves no plan, and a redelivery plans the same chunks again: same keys), then enqueues one
- * stage-2 job per chunk under a fixed job id.
+ * and stores the plan as chunks in the delivery's own transaction (a failed attempt or a crash leaves
+ * no plan; a redelivery finds the first plan and keeps it), then, once that transaction has
+ * committed, enqueues one stage-2 job per chunk under a fixed job id — all the chunks of the
+ * delivery batch in one round trip. A job lost with Redis is enqueued again by the notification sweep.
  */
 @Injectable()
-export class NotificationsConsumer implements OutboxConsumer {
+export class NotificationsConsumer implements OutboxConsumer, EntitySubscriberInterface {
   readonly name = 'notifications';
   private readonly logger = new Logger(NotificationsConsumer.name);
 
@@ -22,20 +29,35 @@ export class NotificationsConsumer implements OutboxConsumer {
     private readonly planner: NotificationPlanner,
     private readonly repo: NotificationRepository,
     private readonly queues: QueueFactory,
-  ) {}
+    @InjectDataSource() db: DataSource,
+  ) {
+    db.subscribers.push(this);
+  }
 
   async handle(event: OutboxEvent, delivery: OutboxDelivery): Promise<void> {
     // Zero-setup mode has one database session: every read goes through the delivery's manager.
     const m = delivery.manager;
-    // Planned before (a redelivery, a replay): the plan stands, only its undelivered chunks are enqueued
-    // again. Re-planning from today's state would tell people who joined since (new followers).
-    let chunks: { eventId: string; seq: number }[] | null = await this.repo.plannedChunks(m, event.eventId);
-    if (!chunks) {
-      const plan = await this.planner.plan(event, m);
-      await this.repo.insertFanout(m, event.eventId, plan);
-      chunks = plan;
-    }
-    if (chunks.length === 0) return;
+    const plan = await this.planner.plan(event, m);
+    const seqs = await this.repo.planOnce(m, event.eventId, plan);
+    if (seqs.length === 0) return;
+    const chunks = seqs.map((seq) => ({ eventId: event.eventId, seq }));
+    const runner = m.queryRunner;
+    if (runner?.isTransactionActive) ((runner.data[PENDING_JOBS] ??= []) as Chunk[]).push(...chunks);
+    else void this.enqueue(chunks);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    const chunks = event.queryRunner.data[PENDING_JOBS] as Chunk[] | undefined;
+    if (!chunks) return;
+    delete event.queryRunner.data[PENDING_JOBS];
+    void this.enqueue(chunks);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    delete event.queryRunner.data[PENDING_JOBS];
+  }
+
+  private async enqueue(chunks: Chunk[]): Promise<void> {
     const jobs = chunks.map((c) => ({
       name: JobName.NotificationDeliver,
       data: { eventId: c.eventId, seq: c.seq },
@@ -48,8 +70,8 @@ export class NotificationsConsumer implements OutboxConsumer {
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS))),
       ]);
     } catch (err) {
-      // The chunks commit with this delivery; the notification sweep enqueues them once Redis answers.
-      this.logger.warn({ msg: 'stage-2 jobs not enqueued; the sweep will', eventId: event.eventId, error: err instanceof Error ? err.message : String(err) });
+      // The chunks are committed; the notification sweep enqueues them once Redis answers.
+      this.logger.warn({ msg: 'stage-2 jobs not enqueued; the sweep will', chunks: chunks.length, error: err instanceof Error ? err.message : String(err) });
     } finally {
       clearTimeout(timer);
     }

@@ -166,3 +166,30 @@ describe('live notifications over graphql-ws (two api instances, Redis pub/sub)'
     expect(JSON.stringify([...partner.received, ...partner.errors])).toContain('FORBIDDEN');
   });
 });
+
+describe('queue dashboard (Bull Board) at /admin/queues', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedXian(t.app);
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('is for ADMINs only', async () => {
+    const actors = await createActors(t, [
+      { name: 'qd-admin', unit: '610100', role: 'ADMIN' },
+      { name: 'qd-manager', unit: '610100', role: 'MANAGER' },
+    ]);
+    expect((await fetch(`${t.baseUrl}/admin/queues`)).status).toBe(401);
+    const manager = await fetch(`${t.baseUrl}/admin/queues`, { headers: { authorization: `Bearer ${actors.get('qd-manager')!.auth.token}` } });
+    expect(manager.status).toBe(403);
+    const admin = await fetch(`${t.baseUrl}/admin/queues?token=${actors.get('qd-admin')!.auth.token}`);
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toContain('<html');
+    const cookie = admin.headers.get('set-cookie')!.split(';')[0];
+    const api = await fetch(`${t.baseUrl}/admin/queues/api/queues`, { headers: { cookie } });
+    expect(api.status).toBe(200);
+    const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
+    expect(names).toEqual(expect.arrayContaining(['outbox', 'notifications', 'notification-schedules']));
+  });
+});

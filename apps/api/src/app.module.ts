@@ -11,7 +11,7 @@ import { OrgUnitModule } from '@zs/org';
 import { AuthService, IdentityModule } from '@zs/identity';
 import { LeadsModule } from '@zs/leads';
 import { SearchModule } from '@zs/search';
-import { NotificationsModule } from '@zs/notifications';
+import { NotificationsModule, QueueDashboardModule } from '@zs/notifications';
 import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
 import { LabelsModule } from './labels/labels.module';
@@ -46,6 +46,7 @@ export class AppModule {
         LabelsModule,
         SearchModule,
         NotificationsModule,
+        QueueDashboardModule,
         ...extra,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],

@@ -9,3 +9,4 @@ export * from './notifications.consumer';
 export * from './notifications.module';
 export * from './notifications-worker.module';
 export * from './calendar';
+export * from './queue-dashboard.module';

@@ -4,7 +4,7 @@ import { type Actor, Role, type Tier, pathIds } from '@zs/common';
 import { DomainEventType, type OutboxEvent } from '@zs/outbox';
 import { audienceIntersects, callerAudienceTokens, leadAudienceTokens } from '@zs/leads';
 import { type FanoutChunk, NotificationKind, type RecipientRow } from './notification.entity';
-import { type CandidateSpec, type LeadFacts, NotificationRepository } from './notification.repository';
+import { type CandidateSpec, type LeadFacts, NotificationRepository, type UserDirectory } from './notification.repository';
 import { type Text, texts } from './notification-text';
 
 /** Recipients per stage-2 job: a chunk is one insert statement and one job. */
@@ -22,6 +22,13 @@ export function actorOfRecipient(r: RecipientRow): Actor {
 /** The visibility rule in its data form (lead-audience.ts): may this user see the lead now? */
 export function maySee(lead: LeadFacts, r: RecipientRow, leadTokens = leadAudienceTokens(lead)): boolean {
   return audienceIntersects(leadTokens, callerAudienceTokens(actorOfRecipient(r)));
+}
+
+/** What planBatch loads once for all its events. */
+interface Prefetched {
+  lead: LeadFacts | null;
+  actorUnit: { id: string; name: string } | null;
+  directory: UserDirectory;
 }
 
 interface Group {
@@ -42,19 +49,39 @@ interface Group {
 export class NotificationPlanner {
   constructor(private readonly repo: NotificationRepository) {}
 
-  async plan(event: OutboxEvent, m: EntityManager): Promise<FanoutChunk[]> {
+  /**
+   * Plans many events at once with a fixed number of statements: their leads, the actors' units, and
+   * every active user (with interests) and the follows of these leads, matched in memory. Events that
+   * need more (referrals, assignments, conflicts) load that themselves.
+   */
+  async planBatch(events: OutboxEvent[], m: EntityManager): Promise<Map<string, FanoutChunk[]>> {
+    const leadIds = [...new Set(events.map((e) => e.leadId).filter((id): id is string => id !== null))];
+    const [facts, units, directory] = await Promise.all([
+      this.repo.leadFactsMany(m, leadIds),
+      this.repo.actorUnits(m, events),
+      this.repo.directory(m, leadIds),
+    ]);
+    const out = new Map<string, FanoutChunk[]>();
+    for (const e of events) {
+      out.set(e.eventId, await this.plan(e, m, { lead: e.leadId ? (facts.get(e.leadId) ?? null) : null, actorUnit: units.get(`${e.actorKind}:${e.actorId}`) ?? null, directory }));
+    }
+    return out;
+  }
+
+  async plan(event: OutboxEvent, m: EntityManager, pre?: Prefetched): Promise<FanoutChunk[]> {
     if (!event.leadId) return [];
-    const lead = await this.repo.leadFacts(m, event.leadId);
+    const lead = pre ? pre.lead : await this.repo.leadFacts(m, event.leadId);
     if (!lead) return [];
-    const actorUnit = await this.repo.actorUnit(m, event.actorKind, event.actorId);
+    const actorUnit = pre ? pre.actorUnit : await this.repo.actorUnit(m, event.actorKind, event.actorId);
     const actorName = actorUnit?.name ?? '系统';
     const groups = await this.groups(event, lead, actorName, m);
 
     const told = new Set<string>();
     if (event.actorKind === 'user' && event.actorId) told.add(event.actorId); // never the actor
     const chunks: FanoutChunk[] = [];
-    // Every group's candidates in one statement; each user is told once, by the first group that keeps them.
-    const candidates = await this.repo.candidateGroups(m, groups.map((g) => g.candidates));
+    // Each user is told once, by the first group that keeps them.
+    const specs = groups.map((g) => g.candidates);
+    const candidates = pre ? pre.directory.match(specs) : await this.repo.candidateGroups(m, specs);
     for (const [gi, g] of groups.entries()) {
       const tokens = leadAudienceTokens(g.lead);
       const others = (g.alsoVisible ?? []).map((l) => leadAudienceTokens(l));

@@ -7,12 +7,12 @@ import { APP_CONFIG, type AppConfig } from '@zs/config';
 import { Role, pathIds } from '@zs/common';
 import { leadAudienceTokens } from '@zs/leads';
 import { MetricsService } from '@zs/ops';
-import { JOB_ID, JobName, type JobPayloads, NOTIFICATION_DELIVER_JOB_OPTIONS, QueueFactory, QueueName } from '@zs/queue';
+import { JOB_ID, JobName, type JobPayloads, NOTIFICATION_DELIVER_JOB_OPTIONS, QueueFactory, QueueName, wakeJobOptions } from '@zs/queue';
 import { addDays, dayIn, stableEventId, startOfDay } from './calendar';
 import { NotificationChannel, NotificationKind } from './notification.entity';
 import { NotificationHub, type HubMessage } from './notification-hub';
 import { NotificationMailer } from './notification-mailer';
-import { actorOfRecipient, maySee } from './notification-planner';
+import { NotificationPlanner, actorOfRecipient, maySee } from './notification-planner';
 import { NotificationRepository, type RecipientWithPrefs } from './notification.repository';
 import { texts } from './notification-text';
 
@@ -22,6 +22,8 @@ export const NOTIFICATION_REMINDER_SCHEDULER = 'notification.reminders.daily';
 /** A planned chunk still pending this long after planning gets its job enqueued again. */
 const SWEEP_AFTER_SECONDS = 5;
 const SWEEP_EVERY_MS = 5000;
+/** Events planned per transaction by the stage-1 planner. */
+const PLAN_BATCH = 200;
 
 /** Instant (in-app, live) notifications by default for everyone but VIEWERs, who get digests only. */
 export function instantOn(u: { role: string; instant: boolean | null }): boolean {
@@ -43,6 +45,7 @@ export class NotificationProcessor implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: NotificationRepository,
+    private readonly planner: NotificationPlanner,
     private readonly queues: QueueFactory,
     private readonly hub: NotificationHub,
     private readonly mailer: NotificationMailer,
@@ -108,6 +111,8 @@ export class NotificationProcessor implements OnApplicationBootstrap {
   private dispatch(job: Job): Promise<unknown> {
     const name = job.name as JobName;
     switch (name) {
+      case JobName.NotificationPlan:
+        return this.plan();
       case JobName.NotificationDeliver:
         return this.deliver(job.data as JobPayloads[JobName.NotificationDeliver]);
       case JobName.NotificationSweep:
@@ -130,27 +135,62 @@ export class NotificationProcessor implements OnApplicationBootstrap {
   }
 
   /**
+   * Stage 1: plans every event waiting to be planned, PLAN_BATCH at a time (one transaction each:
+   * claim the requests, plan them with a fixed number of statements, store the chunks, close the
+   * requests), and enqueues the chunks' stage-2 jobs after each commit.
+   */
+  async plan(): Promise<{ planned: number; chunks: number }> {
+    let planned = 0;
+    let chunks = 0;
+    for (let round = 0; round < 50; round++) {
+      const batch = await this.db.transaction(async (tx) => {
+        const requests = await this.repo.claimPlanRequests(tx, PLAN_BATCH);
+        const events = requests.flatMap((r) => (r.event ? [r.event] : []));
+        const plans = await this.planner.planBatch(events, tx);
+        const all = [...plans.values()].flat();
+        await this.repo.storePlans(tx, requests.map((r) => r.eventId), all);
+        return { requests: requests.length, chunks: all.map((c) => ({ eventId: c.eventId, seq: c.seq })) };
+      });
+      planned += batch.requests;
+      chunks += batch.chunks.length;
+      await this.enqueueDeliveries(batch.chunks);
+      if (batch.requests < PLAN_BATCH) break;
+    }
+    return { planned, chunks };
+  }
+
+  private async enqueueDeliveries(chunks: { eventId: string; seq: number }[]): Promise<void> {
+    if (chunks.length === 0) return;
+    try {
+      await this.queues.queue(QueueName.Notifications).addBulk(
+        chunks.map((c) => ({
+          name: JobName.NotificationDeliver,
+          data: { eventId: c.eventId, seq: c.seq },
+          opts: { ...NOTIFICATION_DELIVER_JOB_OPTIONS, jobId: JOB_ID.notificationDeliver(c.eventId, c.seq) },
+        })),
+      );
+    } catch (err) {
+      // The chunks are committed: the sweep enqueues them.
+      this.logger.warn({ msg: 'stage-2 jobs not enqueued; the sweep will', chunks: chunks.length, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /**
    * Stage 2: one planned chunk → inbox rows. Visibility, preferences and the user's state are checked
    * again now: whoever may no longer see the lead, muted the kind, or left is skipped.
    */
   async deliver({ eventId, seq }: { eventId: string; seq: number }): Promise<{ inserted: number }> {
-    const inserted = await this.db.transaction(async (tx) => {
-      const chunk = await this.repo.lockFanout(tx, eventId, seq);
-      // Enqueued inside the planning transaction: it may not have committed yet (retried shortly).
-      if (!chunk) throw new Error(`notification chunk ${eventId}/${seq} is not committed (yet)`);
-      if (chunk.done) return [];
-      const lead = chunk.leadId ? await this.repo.leadFacts(tx, chunk.leadId) : null;
-      let users: RecipientWithPrefs[] = [];
-      if (!chunk.leadId || lead) {
-        const tokens = lead ? leadAudienceTokens(lead) : null;
-        users = (await this.repo.recipientsNow(tx, chunk.userIds)).filter(
-          (u) => (!lead || maySee(lead, u, tokens!)) && !u.mutedKinds.includes(chunk.kind) && instantOn(u),
-        );
-      }
-      const rows = await this.repo.insertNotifications(tx, chunk, users.map((u) => u.id));
-      await this.repo.markFanoutDone(tx, eventId, seq);
-      return rows;
-    });
+    const found = await this.repo.chunkForDelivery(eventId, seq);
+    // Enqueued after the planning transaction committed; a job that outran it is retried shortly.
+    if (!found) throw new Error(`notification chunk ${eventId}/${seq} is not committed (yet)`);
+    const { chunk, lead, users } = found;
+    if (chunk.done) return { inserted: 0 };
+    let keep: RecipientWithPrefs[] = [];
+    if (!chunk.leadId || lead) {
+      const tokens = lead ? leadAudienceTokens(lead) : null;
+      keep = users.filter((u) => (!lead || maySee(lead, u, tokens!)) && !u.mutedKinds.includes(chunk.kind) && instantOn(u));
+    }
+    const inserted = await this.repo.deliverChunk(chunk, keep.map((u) => u.id));
     this.delivered.inc({ channel: 'in_app' }, inserted.length);
     await this.publishAdded(inserted);
     return { inserted: inserted.length };
@@ -163,7 +203,11 @@ export class NotificationProcessor implements OnApplicationBootstrap {
   }
 
   /** Re-enqueues chunks whose job was lost (Redis restarted empty, enqueue failed, attempts ran out). */
-  async sweep(): Promise<{ requeued: number; pruned: number }> {
+  async sweep(): Promise<{ requeued: number; plans: number; pruned: number }> {
+    const plans = await this.repo.stalePlanRequests(SWEEP_AFTER_SECONDS);
+    if (plans) {
+      await this.queues.queue(QueueName.Notifications).add(JobName.NotificationPlan, { reason: 'sweep' }, wakeJobOptions(JOB_ID.notificationPlan));
+    }
     const pending = await this.repo.pendingFanouts(SWEEP_AFTER_SECONDS, 1000);
     if (pending.length) {
       await this.queues.queue(QueueName.Notifications).addBulk(
@@ -175,7 +219,7 @@ export class NotificationProcessor implements OnApplicationBootstrap {
       );
     }
     const pruned = await this.repo.pruneFanouts(this.config.outbox.retentionDays + 1);
-    return { requeued: pending.length, pruned };
+    return { requeued: pending.length, plans, pruned };
   }
 
   private today(): string {

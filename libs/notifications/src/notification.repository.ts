@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '@zs/common';
 import { SqlParams, leadAccess, newestFirstPage } from '@zs/leads';
 import type { LeadAudienceFacts } from '@zs/leads';
+import type { DomainEventType } from '@zs/outbox';
 import {
   type FanoutChunk,
   NotificationChannel,
@@ -38,6 +39,18 @@ export interface CandidateSpec {
   followersOf?: string;
 }
 
+/** An outbox event as claimPlanRequests loads it (the shape consumers receive). */
+export interface OutboxEventRow {
+  id: string;
+  eventId: string;
+  type: DomainEventType;
+  leadId: string | null;
+  actorKind: string;
+  actorId: string | null;
+  occurredAt: Date;
+  payload: Record<string, unknown>;
+}
+
 export interface RecipientWithPrefs extends RecipientRow {
   mutedKinds: string[];
   instant: boolean | null;
@@ -61,6 +74,42 @@ const NOTIFICATION_COLUMNS = `n.id, n.event_id AS "eventId", n.user_id AS "userI
 
 const RECIPIENT_COLUMNS = `u.id, u.username, u.role::text AS role, u.unit_id AS "unitId", ou.path AS "unitPath", ou.tier::text AS "unitTier"`;
 
+/** A user with what the candidate sets test: unit, its leading industries, the user's interests. */
+interface DirectoryUser extends RecipientRow {
+  unitIndustries: string[];
+  interests: string[];
+}
+
+/**
+ * Every active user, matched against candidate sets in memory (CandidateSpec, the same sets the SQL of
+ * candidateGroups tests), for planning many events with one load.
+ */
+export class UserDirectory {
+  constructor(
+    private readonly users: DirectoryUser[],
+    private readonly follows: Map<string, Set<string>>,
+  ) {}
+
+  private inSet(spec: CandidateSpec, u: DirectoryUser): boolean {
+    return (
+      (spec.unitIds?.includes(u.unitId) ?? false) ||
+      (spec.subtreePaths ?? []).some((p) => u.unitPath.startsWith(p)) ||
+      (!!spec.zonesWithIndustry && u.unitTier === 'ZONE' && u.unitIndustries.includes(spec.zonesWithIndustry)) ||
+      (!!spec.interestedInIndustry && u.interests.includes(spec.interestedInIndustry)) ||
+      (!!spec.followersOf && (this.follows.get(spec.followersOf)?.has(u.id) ?? false))
+    );
+  }
+
+  match(specs: CandidateSpec[]): (RecipientRow & { groups: number[] })[] {
+    const out: (RecipientRow & { groups: number[] })[] = [];
+    for (const u of this.users) {
+      const groups = specs.flatMap((s, i) => (this.inSet(s, u) ? [i] : []));
+      if (groups.length) out.push({ id: u.id, username: u.username, role: u.role, unitId: u.unitId, unitPath: u.unitPath, unitTier: u.unitTier, groups });
+    }
+    return out;
+  }
+}
+
 /** All SQL of notifications: fan-out planning, delivery, the inbox, follows, preferences, digests, reminders. */
 @Injectable()
 export class NotificationRepository {
@@ -80,6 +129,54 @@ export class NotificationRepository {
       [leadId],
     );
     return rows[0] ?? null;
+  }
+
+  async leadFactsMany(m: Queryable, leadIds: string[]): Promise<Map<string, LeadFacts>> {
+    if (leadIds.length === 0) return new Map();
+    const rows: LeadFacts[] = await m.query(
+      `SELECT l.id, l.code, l.title, l.industry_code AS "industryCode", l.stage::text AS stage,
+              l.sharing_scope::text AS "sharingScope", l.owner_unit_id AS "ownerUnitId", ou.path AS "ownerPath",
+              ou.name AS "ownerUnitName",
+              ARRAY(SELECT au.path FROM lead_assignment la JOIN org_unit au ON au.id = la.unit_id WHERE la.lead_id = l.id) AS "assignedPaths",
+              ARRAY(SELECT ru.path FROM lead_referral lr JOIN org_unit ru ON ru.id = lr.to_unit_id
+                     WHERE lr.lead_id = l.id AND lr.status = 'PENDING') AS "pendingReferralPaths"
+         FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id WHERE l.id = ANY($1::uuid[])`,
+      [leadIds],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** The acting units of many events, keyed `kind:id`. */
+  async actorUnits(m: Queryable, events: { actorKind: string; actorId: string | null }[]): Promise<Map<string, { id: string; name: string }>> {
+    const ids = (kind: string) => [...new Set(events.filter((e) => e.actorKind === kind && e.actorId).map((e) => e.actorId!))];
+    const users = ids('user');
+    const clients = ids('apiClient');
+    if (users.length + clients.length === 0) return new Map();
+    const rows: { key: string; id: string; name: string }[] = await m.query(
+      `SELECT 'user:' || a.id AS key, ou.id, ou.name FROM app_user a JOIN org_unit ou ON ou.id = a.unit_id WHERE a.id = ANY($1::uuid[])
+       UNION ALL
+       SELECT 'apiClient:' || a.id, ou.id, ou.name FROM api_client a JOIN org_unit ou ON ou.id = a.unit_id WHERE a.id = ANY($2::uuid[])`,
+      [users, clients],
+    );
+    return new Map(rows.map((r) => [r.key, { id: r.id, name: r.name }]));
+  }
+
+  /** Every active user with their unit's industries and their interests, and who follows which of `leadIds`. */
+  async directory(m: Queryable, leadIds: string[]): Promise<UserDirectory> {
+    const users: DirectoryUser[] = await m.query(
+      `SELECT ${RECIPIENT_COLUMNS}, ou.leading_industry_codes AS "unitIndustries", COALESCE(np.industry_codes, '{}') AS interests
+         FROM app_user u JOIN org_unit ou ON ou.id = u.unit_id LEFT JOIN notification_preference np ON np.user_id = u.id
+        WHERE u.active AND ou.active ORDER BY u.id`,
+    );
+    const follows = new Map<string, Set<string>>();
+    if (leadIds.length) {
+      const rows: { leadId: string; userId: string }[] = await m.query(
+        `SELECT lead_id AS "leadId", user_id AS "userId" FROM lead_follow WHERE lead_id = ANY($1::uuid[])`,
+        [leadIds],
+      );
+      for (const r of rows) (follows.get(r.leadId) ?? follows.set(r.leadId, new Set()).get(r.leadId)!).add(r.userId);
+    }
+    return new UserDirectory(users, follows);
   }
 
   /** The unit the actor acts for (a user's or an API client's), with its name; null for the system. */
@@ -156,68 +253,120 @@ export class NotificationRepository {
     );
   }
 
-  /**
-   * Stores the plan of an event once, in one statement: a marker row (seq -1, no users, done) and its
-   * chunks, unless the event was planned before (a redelivery or a replay: the first plan stands).
-   * Returns the chunks still to deliver: all of them, or those of the earlier plan not yet done.
-   */
-  async planOnce(m: Queryable, eventId: string, chunks: FanoutChunk[]): Promise<number[]> {
-    const rows = [
-      { seq: -1, kind: 'PLAN', title: '', body: '', user_ids: [] as string[], done: true } as Record<string, unknown>,
-      ...chunks.map((c) => ({
-        seq: c.seq,
-        kind: c.kind,
-        lead_id: c.leadId,
-        actor_kind: c.actorKind,
-        actor_id: c.actorId,
-        actor_unit_id: c.actorUnitId,
-        title: c.title,
-        body: c.body,
-        user_ids: c.userIds,
-        done: false,
-      })),
-    ];
-    const out: { seq: number }[] = await m.query(
-      `WITH existing AS (SELECT seq, done_at FROM notification_fanout WHERE event_id = $1),
-       ins AS (
-         INSERT INTO notification_fanout (event_id, seq, kind, lead_id, actor_kind, actor_id, actor_unit_id, title, body, user_ids, done_at)
-         SELECT $1, x.seq, x.kind, x.lead_id, x.actor_kind, x.actor_id, x.actor_unit_id, x.title, x.body,
-                ARRAY(SELECT jsonb_array_elements_text(x.user_ids))::uuid[], CASE WHEN x.done THEN now() END
-           FROM jsonb_to_recordset($2::jsonb) AS x(seq int, kind text, lead_id uuid, actor_kind text, actor_id uuid,
-                actor_unit_id uuid, title text, body text, user_ids jsonb, done boolean)
-          WHERE NOT EXISTS (SELECT 1 FROM existing)
-         ON CONFLICT (event_id, seq) DO NOTHING
-         RETURNING seq, done_at)
-       SELECT seq FROM ins WHERE done_at IS NULL
-       UNION ALL SELECT seq FROM existing WHERE done_at IS NULL
-       ORDER BY seq`,
-      [eventId, JSON.stringify(rows)],
+  /** Stage 1a, in the outbox delivery's transaction: the event is to be planned (once: a redelivery adds nothing). */
+  async requestPlan(m: Queryable, eventId: string): Promise<void> {
+    await m.query(
+      `INSERT INTO notification_fanout (event_id, seq, kind, title, body, user_ids) VALUES ($1, -1, 'PLAN', '', '', '{}')
+       ON CONFLICT (event_id, seq) DO NOTHING`,
+      [eventId],
     );
-    return out.map((r) => r.seq);
+  }
+
+  /** Claims up to `limit` plan requests (oldest first; others' claims are skipped) with their outbox events. */
+  async claimPlanRequests(tx: EntityManager, limit: number): Promise<{ eventId: string; event: OutboxEventRow | null }[]> {
+    const rows: ({ requestId: string } & Partial<OutboxEventRow>)[] = await tx.query(
+      `WITH r AS (SELECT event_id FROM notification_fanout WHERE seq = -1 AND done_at IS NULL
+                   ORDER BY created_at, event_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       SELECT r.event_id AS "requestId", e.id::text AS id, e.event_id AS "eventId", e.type, e.lead_id AS "leadId",
+              e.actor_kind AS "actorKind", e.actor_id AS "actorId", e.occurred_at AS "occurredAt", e.payload
+         FROM r LEFT JOIN outbox_event e ON e.event_id = r.event_id ORDER BY e.id`,
+      [limit],
+    );
+    return rows.map(({ requestId, ...e }) => ({ eventId: requestId, event: e.id ? (e as OutboxEventRow) : null }));
+  }
+
+  /** Stores the chunks of many planned events and closes their plan requests, in one statement. */
+  async storePlans(tx: EntityManager, eventIds: string[], chunks: FanoutChunk[]): Promise<void> {
+    const rows = chunks.map((c) => ({
+      event_id: c.eventId,
+      seq: c.seq,
+      kind: c.kind,
+      lead_id: c.leadId,
+      actor_kind: c.actorKind,
+      actor_id: c.actorId,
+      actor_unit_id: c.actorUnitId,
+      title: c.title,
+      body: c.body,
+      user_ids: c.userIds,
+    }));
+    await tx.query(
+      `WITH ins AS (
+         INSERT INTO notification_fanout (event_id, seq, kind, lead_id, actor_kind, actor_id, actor_unit_id, title, body, user_ids)
+         SELECT x.event_id, x.seq, x.kind, x.lead_id, x.actor_kind, x.actor_id, x.actor_unit_id, x.title, x.body,
+                ARRAY(SELECT jsonb_array_elements_text(x.user_ids))::uuid[]
+           FROM jsonb_to_recordset($2::jsonb) AS x(event_id uuid, seq int, kind text, lead_id uuid, actor_kind text, actor_id uuid,
+                actor_unit_id uuid, title text, body text, user_ids jsonb)
+         ON CONFLICT (event_id, seq) DO NOTHING RETURNING 1)
+       UPDATE notification_fanout SET done_at = now() WHERE seq = -1 AND event_id = ANY($1::uuid[]) AND (SELECT count(*) FROM ins) >= 0`,
+      [eventIds, JSON.stringify(rows)],
+    );
+  }
+
+  /** Plan requests waiting longer than `olderThanSeconds` (their wake-up was lost). */
+  async stalePlanRequests(olderThanSeconds: number): Promise<number> {
+    const rows: { n: number }[] = await this.db.query(
+      `SELECT count(*)::int AS n FROM notification_fanout WHERE seq = -1 AND done_at IS NULL AND created_at < now() - make_interval(secs => $1)`,
+      [olderThanSeconds],
+    );
+    return rows[0].n;
   }
 
   // --- stage 2 -----------------------------------------------------------------------------------
 
-  /** Locks a planned chunk (so two workers never deliver it at once); null when not committed (yet). */
-  async lockFanout(tx: EntityManager, eventId: string, seq: number): Promise<(FanoutChunk & { done: boolean }) | null> {
-    const rows: (FanoutChunk & { done: boolean })[] = await tx.query(
-      `SELECT event_id AS "eventId", seq, kind, lead_id AS "leadId", actor_kind AS "actorKind", actor_id AS "actorId",
-              actor_unit_id AS "actorUnitId", title, body, user_ids AS "userIds", done_at IS NOT NULL AS done
-         FROM notification_fanout WHERE event_id = $1 AND seq = $2 FOR UPDATE`,
+  /**
+   * A planned chunk with what stage 2 checks, in one statement: the lead's facts now and the chunk's
+   * users as they are now (active, with preferences). Null when the chunk is not committed (yet).
+   */
+  async chunkForDelivery(
+    eventId: string,
+    seq: number,
+  ): Promise<{ chunk: FanoutChunk & { done: boolean }; lead: LeadFacts | null; users: RecipientWithPrefs[] } | null> {
+    const rows: (FanoutChunk & { done: boolean; lead: LeadFacts | null; users: RecipientWithPrefs[] })[] = await this.db.query(
+      `SELECT f.event_id AS "eventId", f.seq, f.kind, f.lead_id AS "leadId", f.actor_kind AS "actorKind", f.actor_id AS "actorId",
+              f.actor_unit_id AS "actorUnitId", f.title, f.body, f.user_ids AS "userIds", f.done_at IS NOT NULL AS done,
+              (SELECT row_to_json(x) FROM (
+                 SELECT l.id, l.code, l.title, l.industry_code AS "industryCode", l.stage::text AS stage,
+                        l.sharing_scope::text AS "sharingScope", l.owner_unit_id AS "ownerUnitId", ou.path AS "ownerPath",
+                        ou.name AS "ownerUnitName",
+                        ARRAY(SELECT au.path FROM lead_assignment la JOIN org_unit au ON au.id = la.unit_id WHERE la.lead_id = l.id) AS "assignedPaths",
+                        ARRAY(SELECT ru.path FROM lead_referral lr JOIN org_unit ru ON ru.id = lr.to_unit_id
+                               WHERE lr.lead_id = l.id AND lr.status = 'PENDING') AS "pendingReferralPaths"
+                   FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id WHERE l.id = f.lead_id) x) AS lead,
+              (SELECT COALESCE(json_agg(r), '[]'::json) FROM (
+                 SELECT ${RECIPIENT_COLUMNS}, COALESCE(np.muted_kinds, '{}') AS "mutedKinds", np.instant
+                   FROM app_user u JOIN org_unit ou ON ou.id = u.unit_id LEFT JOIN notification_preference np ON np.user_id = u.id
+                  WHERE u.id = ANY(f.user_ids) AND u.active AND ou.active) r) AS users
+         FROM notification_fanout f WHERE f.event_id = $1 AND f.seq = $2`,
       [eventId, seq],
     );
-    return rows[0] ?? null;
+    const r = rows[0];
+    if (!r) return null;
+    const { lead, users, ...chunk } = r;
+    return { chunk, lead, users };
   }
 
-  async markFanoutDone(tx: EntityManager, eventId: string, seq: number): Promise<void> {
-    await tx.query(`UPDATE notification_fanout SET done_at = now() WHERE event_id = $1 AND seq = $2`, [eventId, seq]);
+  /**
+   * Inserts a chunk's inbox rows and marks the chunk delivered, in one statement. Without a lock: two
+   * workers delivering the same chunk at once insert each (event, user, channel) once between them.
+   */
+  async deliverChunk(chunk: FanoutChunk, userIds: string[]): Promise<{ id: string; userId: string }[]> {
+    return this.db.query(
+      `WITH ins AS (
+         INSERT INTO notification (event_id, user_id, channel, kind, lead_id, actor_kind, actor_id, actor_unit_id, title, body)
+         SELECT $1, u, 'IN_APP', $3, $4, $5, $6, $7, $8, $9 FROM unnest($10::uuid[]) AS u
+         ON CONFLICT (event_id, user_id, channel) DO NOTHING
+         RETURNING id, user_id),
+       done AS (UPDATE notification_fanout SET done_at = now() WHERE event_id = $1 AND seq = $2 AND done_at IS NULL RETURNING 1)
+       SELECT id, user_id AS "userId" FROM ins`,
+      [chunk.eventId, chunk.seq, chunk.kind, chunk.leadId, chunk.actorKind, chunk.actorId, chunk.actorUnitId, chunk.title, chunk.body, userIds],
+    );
   }
 
   /** Chunks planned more than `olderThanSeconds` ago and still not delivered. */
   pendingFanouts(olderThanSeconds: number, limit: number): Promise<{ eventId: string; seq: number }[]> {
     return this.db.query(
       `SELECT event_id AS "eventId", seq FROM notification_fanout
-        WHERE done_at IS NULL AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
+        WHERE seq >= 0 AND done_at IS NULL AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
       [olderThanSeconds, limit],
     );
   }

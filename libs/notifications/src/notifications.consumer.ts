@@ -2,23 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { OutboxConsumer, OutboxDelivery, OutboxEvent } from '@zs/outbox';
-import { JOB_ID, JobName, NOTIFICATION_DELIVER_JOB_OPTIONS, QueueFactory, QueueName } from '@zs/queue';
-import { NotificationPlanner } from './notification-planner';
+import { JOB_ID, JobName, QueueFactory, QueueName, wakeJobOptions } from '@zs/queue';
 import { NotificationRepository } from './notification.repository';
 
-/** Enqueueing gives up after this; the plan is committed and the sweep enqueues it later. */
+/** Enqueueing gives up after this; the request is committed and the notification sweep wakes the planner. */
 const ENQUEUE_TIMEOUT_MS = 2000;
-/** Where a delivery transaction collects the stage-2 jobs it planned, until it commits. */
-const PENDING_JOBS = 'zsNotificationJobs';
-
-type Chunk = { eventId: string; seq: number };
+/** Set on a delivery transaction that requested plans: wake the planner once it commits. */
+const PLAN_REQUESTED = 'zsNotificationPlanRequested';
 
 /**
- * Outbox consumer `notifications`, stage 1: per event, plans who hears of it (NotificationPlanner)
- * and stores the plan as chunks in the delivery's own transaction (a failed attempt or a crash leaves
- * no plan; a redelivery finds the first plan and keeps it), then, once that transaction has
- * committed, enqueues one stage-2 job per chunk under a fixed job id — all the chunks of the
- * delivery batch in one round trip. A job lost with Redis is enqueued again by the notification sweep.
+ * Outbox consumer `notifications`. In the delivery's own transaction it records that the event is to
+ * be planned (a row keyed by the event: a redelivery or replay adds nothing, and a failed attempt or
+ * a crash rolls it back with the delivery); once that transaction commits, it wakes the planner
+ * (NotificationProcessor.plan), which computes the recipients of many events at once and enqueues
+ * stage 2. The relay delivers a consumer's events one after another, so the work done here is kept
+ * to one statement; planning runs in batches off the relay's path.
  */
 @Injectable()
 export class NotificationsConsumer implements OutboxConsumer, EntitySubscriberInterface {
@@ -26,7 +24,6 @@ export class NotificationsConsumer implements OutboxConsumer, EntitySubscriberIn
   private readonly logger = new Logger(NotificationsConsumer.name);
 
   constructor(
-    private readonly planner: NotificationPlanner,
     private readonly repo: NotificationRepository,
     private readonly queues: QueueFactory,
     @InjectDataSource() db: DataSource,
@@ -35,43 +32,34 @@ export class NotificationsConsumer implements OutboxConsumer, EntitySubscriberIn
   }
 
   async handle(event: OutboxEvent, delivery: OutboxDelivery): Promise<void> {
-    // Zero-setup mode has one database session: every read goes through the delivery's manager.
-    const m = delivery.manager;
-    const plan = await this.planner.plan(event, m);
-    const seqs = await this.repo.planOnce(m, event.eventId, plan);
-    if (seqs.length === 0) return;
-    const chunks = seqs.map((seq) => ({ eventId: event.eventId, seq }));
-    const runner = m.queryRunner;
-    if (runner?.isTransactionActive) ((runner.data[PENDING_JOBS] ??= []) as Chunk[]).push(...chunks);
-    else void this.enqueue(chunks);
+    // Zero-setup mode has one database session: the write goes through the delivery's manager.
+    await this.repo.requestPlan(delivery.manager, event.eventId);
+    const runner = delivery.manager.queryRunner;
+    if (runner?.isTransactionActive) runner.data[PLAN_REQUESTED] = true;
+    else void this.wake();
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
-    const chunks = event.queryRunner.data[PENDING_JOBS] as Chunk[] | undefined;
-    if (!chunks) return;
-    delete event.queryRunner.data[PENDING_JOBS];
-    void this.enqueue(chunks);
+    if (!event.queryRunner.data[PLAN_REQUESTED]) return;
+    delete event.queryRunner.data[PLAN_REQUESTED];
+    void this.wake();
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    delete event.queryRunner.data[PENDING_JOBS];
+    delete event.queryRunner.data[PLAN_REQUESTED];
   }
 
-  private async enqueue(chunks: Chunk[]): Promise<void> {
-    const jobs = chunks.map((c) => ({
-      name: JobName.NotificationDeliver,
-      data: { eventId: c.eventId, seq: c.seq },
-      opts: { ...NOTIFICATION_DELIVER_JOB_OPTIONS, jobId: JOB_ID.notificationDeliver(c.eventId, c.seq) },
-    }));
+  private async wake(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queues.queue(QueueName.Notifications).addBulk(jobs),
+        this.queues
+          .queue(QueueName.Notifications)
+          .add(JobName.NotificationPlan, { reason: 'commit' }, wakeJobOptions(JOB_ID.notificationPlan)),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS))),
       ]);
     } catch (err) {
-      // The chunks are committed; the notification sweep enqueues them once Redis answers.
-      this.logger.warn({ msg: 'stage-2 jobs not enqueued; the sweep will', chunks: chunks.length, error: err instanceof Error ? err.message : String(err) });
+      this.logger.warn({ msg: 'notification planner not woken; the sweep will', error: err instanceof Error ? err.message : String(err) });
     } finally {
       clearTimeout(timer);
     }

@@ -145,6 +145,7 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
         return { deleted };
       }
       // Other libraries' jobs run on their own queues (libs/notifications).
+      case JobName.NotificationPlan:
       case JobName.NotificationDeliver:
       case JobName.NotificationSweep:
       case JobName.NotificationDigest:

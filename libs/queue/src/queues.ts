@@ -37,6 +37,8 @@ export enum JobName {
   OutboxPrune = 'outbox.prune',
   /** Delivers one consumer's due outbox deliveries (on its own queue). */
   OutboxDeliver = 'outbox.deliver',
+  /** Stage 1 of notifications: plans the recipients of every event waiting to be planned, in batches. */
+  NotificationPlan = 'notification.plan',
   /** Stage 2 of a notification: inserts the inbox rows of one planned chunk of recipients. */
   NotificationDeliver = 'notification.deliver',
   /** Re-enqueues planned chunks still pending (their job was lost with Redis, or ran out of attempts). */
@@ -54,6 +56,7 @@ export interface JobPayloads {
   [JobName.OutboxRelay]: { reason: 'commit' | 'sweep' };
   [JobName.OutboxPrune]: { olderThanDays: number };
   [JobName.OutboxDeliver]: { consumer: string; reason: 'dispatch' | 'sweep' | 'replay' };
+  [JobName.NotificationPlan]: { reason: 'commit' | 'sweep' | 'more' };
   /** A notification_fanout row: the outbox event's event_id and the chunk number. */
   [JobName.NotificationDeliver]: { eventId: string; seq: number };
   [JobName.NotificationSweep]: Record<string, never>;
@@ -68,6 +71,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
   [JobName.OutboxRelay]: QueueName.Outbox,
   [JobName.OutboxPrune]: QueueName.Maintenance,
   [JobName.OutboxDeliver]: (p) => outboxConsumerQueue(p.consumer),
+  [JobName.NotificationPlan]: QueueName.Notifications,
   [JobName.NotificationDeliver]: QueueName.Notifications,
   [JobName.NotificationSweep]: QueueName.Notifications,
   [JobName.NotificationDigest]: QueueName.NotificationSchedules,
@@ -83,6 +87,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
 export const JOB_ID = {
   outboxWake: 'outbox.relay.wake',
   outboxDeliver: (consumer: string) => `outbox.deliver.${consumer}`,
+  /** The planning wake-up (deduplicated like the outbox wake-ups: see wakeJobOptions). */
+  notificationPlan: 'notification.plan.wake',
   /** One job per planned chunk: enqueued again (relay replay, sweep) it is dropped while it exists. */
   notificationDeliver: (eventId: string, seq: number) => `notification.deliver.${eventId}.${seq}`,
   notificationDigestUser: (day: string, userId: string) => `notification.digest.${day}.${userId}`,

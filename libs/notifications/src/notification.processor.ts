@@ -12,8 +12,8 @@ import { addDays, dayIn, stableEventId, startOfDay } from './calendar';
 import { NotificationChannel, NotificationKind } from './notification.entity';
 import { NotificationHub, type HubMessage } from './notification-hub';
 import { NotificationMailer } from './notification-mailer';
-import { NotificationPlanner, actorOfRecipient, maySee } from './notification-planner';
-import { NotificationRepository, type RecipientWithPrefs } from './notification.repository';
+import { FANOUT_CHUNK_SIZE, NotificationPlanner, actorOfRecipient, maySee } from './notification-planner';
+import { NotificationRepository } from './notification.repository';
 import { texts } from './notification-text';
 
 export const NOTIFICATION_SWEEP_SCHEDULER = 'notification.sweep';
@@ -24,6 +24,32 @@ const SWEEP_AFTER_SECONDS = 5;
 const SWEEP_EVERY_MS = 5000;
 /** Events planned per transaction by the stage-1 planner. */
 const PLAN_BATCH = 200;
+
+/** Stage-2 jobs carry several small chunks: most events have a handful of recipients, a job per chunk would be mostly overhead. */
+const JOB_MAX_CHUNKS = 25;
+const JOB_MAX_USERS = 500;
+
+/** Groups chunks (in order) into stage-2 jobs of at most JOB_MAX_CHUNKS chunks and about JOB_MAX_USERS users. */
+export function deliverJobs(chunks: { eventId: string; seq: number; users?: number }[]) {
+  const groups: { eventId: string; seq: number }[][] = [];
+  let users = 0;
+  for (const c of chunks) {
+    const last = groups.at(-1);
+    const n = c.users ?? FANOUT_CHUNK_SIZE;
+    if (!last || last.length >= JOB_MAX_CHUNKS || users + n > JOB_MAX_USERS) {
+      groups.push([{ eventId: c.eventId, seq: c.seq }]);
+      users = n;
+    } else {
+      last.push({ eventId: c.eventId, seq: c.seq });
+      users += n;
+    }
+  }
+  return groups.map((g) => ({
+    name: JobName.NotificationDeliver,
+    data: { chunks: g },
+    opts: { ...NOTIFICATION_DELIVER_JOB_OPTIONS, jobId: JOB_ID.notificationDeliver(g[0], g.length) },
+  }));
+}
 
 /** Instant (in-app, live) notifications by default for everyone but VIEWERs, who get digests only. */
 export function instantOn(u: { role: string; instant: boolean | null }): boolean {
@@ -149,7 +175,7 @@ export class NotificationProcessor implements OnApplicationBootstrap {
         const plans = await this.planner.planBatch(events, tx);
         const all = [...plans.values()].flat();
         await this.repo.storePlans(tx, requests.map((r) => r.eventId), all);
-        return { requests: requests.length, chunks: all.map((c) => ({ eventId: c.eventId, seq: c.seq })) };
+        return { requests: requests.length, chunks: all.map((c) => ({ eventId: c.eventId, seq: c.seq, users: c.userIds.length })) };
       });
       planned += batch.requests;
       chunks += batch.chunks.length;
@@ -159,16 +185,10 @@ export class NotificationProcessor implements OnApplicationBootstrap {
     return { planned, chunks };
   }
 
-  private async enqueueDeliveries(chunks: { eventId: string; seq: number }[]): Promise<void> {
+  private async enqueueDeliveries(chunks: { eventId: string; seq: number; users?: number }[]): Promise<void> {
     if (chunks.length === 0) return;
     try {
-      await this.queues.queue(QueueName.Notifications).addBulk(
-        chunks.map((c) => ({
-          name: JobName.NotificationDeliver,
-          data: { eventId: c.eventId, seq: c.seq },
-          opts: { ...NOTIFICATION_DELIVER_JOB_OPTIONS, jobId: JOB_ID.notificationDeliver(c.eventId, c.seq) },
-        })),
-      );
+      await this.queues.queue(QueueName.Notifications).addBulk(deliverJobs(chunks));
     } catch (err) {
       // The chunks are committed: the sweep enqueues them.
       this.logger.warn({ msg: 'stage-2 jobs not enqueued; the sweep will', chunks: chunks.length, error: err instanceof Error ? err.message : String(err) });
@@ -179,20 +199,21 @@ export class NotificationProcessor implements OnApplicationBootstrap {
    * Stage 2: one planned chunk → inbox rows. Visibility, preferences and the user's state are checked
    * again now: whoever may no longer see the lead, muted the kind, or left is skipped.
    */
-  async deliver({ eventId, seq }: { eventId: string; seq: number }): Promise<{ inserted: number }> {
-    const found = await this.repo.chunkForDelivery(eventId, seq);
-    // Enqueued after the planning transaction committed; a job that outran it is retried shortly.
-    if (!found) throw new Error(`notification chunk ${eventId}/${seq} is not committed (yet)`);
-    const { chunk, lead, users } = found;
-    if (chunk.done) return { inserted: 0 };
-    let keep: RecipientWithPrefs[] = [];
-    if (!chunk.leadId || lead) {
-      const tokens = lead ? leadAudienceTokens(lead) : null;
-      keep = users.filter((u) => (!lead || maySee(lead, u, tokens!)) && !u.mutedKinds.includes(chunk.kind) && instantOn(u));
-    }
-    const inserted = await this.repo.deliverChunk(chunk, keep.map((u) => u.id));
+  async deliver({ chunks: keys }: { chunks: { eventId: string; seq: number }[] }): Promise<{ inserted: number }> {
+    const found = await this.repo.chunksForDelivery(keys);
+    const deliveries = found
+      .filter(({ chunk }) => !chunk.done)
+      .map(({ chunk, lead, users }) => {
+        if (chunk.leadId && !lead) return { chunk, userIds: [] }; // the lead is gone: close the chunk
+        const tokens = lead ? leadAudienceTokens(lead) : null;
+        const keep = users.filter((u) => (!lead || maySee(lead, u, tokens!)) && !u.mutedKinds.includes(chunk.kind) && instantOn(u));
+        return { chunk, userIds: keep.map((u) => u.id) };
+      });
+    const inserted = await this.repo.deliverChunks(deliveries);
     this.delivered.inc({ channel: 'in_app' }, inserted.length);
     await this.publishAdded(inserted);
+    // Enqueued after the planning transaction committed; a chunk that is not there yet is retried shortly.
+    if (found.length < keys.length) throw new Error(`${keys.length - found.length} notification chunk(s) not committed (yet)`);
     return { inserted: inserted.length };
   }
 
@@ -209,15 +230,7 @@ export class NotificationProcessor implements OnApplicationBootstrap {
       await this.queues.queue(QueueName.Notifications).add(JobName.NotificationPlan, { reason: 'sweep' }, wakeJobOptions(JOB_ID.notificationPlan));
     }
     const pending = await this.repo.pendingFanouts(SWEEP_AFTER_SECONDS, 1000);
-    if (pending.length) {
-      await this.queues.queue(QueueName.Notifications).addBulk(
-        pending.map((c) => ({
-          name: JobName.NotificationDeliver,
-          data: { eventId: c.eventId, seq: c.seq },
-          opts: { ...NOTIFICATION_DELIVER_JOB_OPTIONS, jobId: JOB_ID.notificationDeliver(c.eventId, c.seq) },
-        })),
-      );
-    }
+    if (pending.length) await this.queues.queue(QueueName.Notifications).addBulk(deliverJobs(pending));
     const pruned = await this.repo.pruneFanouts(this.config.outbox.retentionDays + 1);
     return { requeued: pending.length, plans, pruned };
   }

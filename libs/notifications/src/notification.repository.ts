@@ -314,13 +314,12 @@ export class NotificationRepository {
   // --- stage 2 -----------------------------------------------------------------------------------
 
   /**
-   * A planned chunk with what stage 2 checks, in one statement: the lead's facts now and the chunk's
-   * users as they are now (active, with preferences). Null when the chunk is not committed (yet).
+   * Planned chunks with what stage 2 checks, in one statement: each chunk's lead as it is now and its
+   * users as they are now (active, with preferences). Chunks not committed (yet) are absent.
    */
-  async chunkForDelivery(
-    eventId: string,
-    seq: number,
-  ): Promise<{ chunk: FanoutChunk & { done: boolean }; lead: LeadFacts | null; users: RecipientWithPrefs[] } | null> {
+  async chunksForDelivery(
+    keys: { eventId: string; seq: number }[],
+  ): Promise<{ chunk: FanoutChunk & { done: boolean }; lead: LeadFacts | null; users: RecipientWithPrefs[] }[]> {
     const rows: (FanoutChunk & { done: boolean; lead: LeadFacts | null; users: RecipientWithPrefs[] })[] = await this.db.query(
       `SELECT f.event_id AS "eventId", f.seq, f.kind, f.lead_id AS "leadId", f.actor_kind AS "actorKind", f.actor_id AS "actorId",
               f.actor_unit_id AS "actorUnitId", f.title, f.body, f.user_ids AS "userIds", f.done_at IS NOT NULL AS done,
@@ -336,36 +335,53 @@ export class NotificationRepository {
                  SELECT ${RECIPIENT_COLUMNS}, COALESCE(np.muted_kinds, '{}') AS "mutedKinds", np.instant
                    FROM app_user u JOIN org_unit ou ON ou.id = u.unit_id LEFT JOIN notification_preference np ON np.user_id = u.id
                   WHERE u.id = ANY(f.user_ids) AND u.active AND ou.active) r) AS users
-         FROM notification_fanout f WHERE f.event_id = $1 AND f.seq = $2`,
-      [eventId, seq],
+         FROM notification_fanout f
+         JOIN unnest($1::uuid[], $2::int[]) AS k(event_id, seq) ON k.event_id = f.event_id AND k.seq = f.seq`,
+      [keys.map((k) => k.eventId), keys.map((k) => k.seq)],
     );
-    const r = rows[0];
-    if (!r) return null;
-    const { lead, users, ...chunk } = r;
-    return { chunk, lead, users };
+    return rows.map(({ lead, users, ...chunk }) => ({ chunk, lead, users }));
   }
 
   /**
-   * Inserts a chunk's inbox rows and marks the chunk delivered, in one statement. Without a lock: two
-   * workers delivering the same chunk at once insert each (event, user, channel) once between them.
+   * Inserts the inbox rows of several chunks and marks them delivered, in one statement. Without a
+   * lock: two workers delivering the same chunk at once insert each (event, user, channel) once.
    */
-  async deliverChunk(chunk: FanoutChunk, userIds: string[]): Promise<{ id: string; userId: string }[]> {
+  async deliverChunks(deliveries: { chunk: FanoutChunk; userIds: string[] }[]): Promise<{ id: string; userId: string }[]> {
+    if (deliveries.length === 0) return [];
+    const rows = deliveries.map(({ chunk: c, userIds }) => ({
+      event_id: c.eventId,
+      seq: c.seq,
+      kind: c.kind,
+      lead_id: c.leadId,
+      actor_kind: c.actorKind,
+      actor_id: c.actorId,
+      actor_unit_id: c.actorUnitId,
+      title: c.title,
+      body: c.body,
+      user_ids: userIds,
+    }));
     return this.db.query(
-      `WITH ins AS (
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, seq int, kind text, lead_id uuid, actor_kind text,
+                actor_id uuid, actor_unit_id uuid, title text, body text, user_ids jsonb)),
+       ins AS (
          INSERT INTO notification (event_id, user_id, channel, kind, lead_id, actor_kind, actor_id, actor_unit_id, title, body)
-         SELECT $1, u, 'IN_APP', $3, $4, $5, $6, $7, $8, $9 FROM unnest($10::uuid[]) AS u
+         SELECT x.event_id, u.value::uuid, 'IN_APP', x.kind, x.lead_id, x.actor_kind, x.actor_id, x.actor_unit_id, x.title, x.body
+           FROM x CROSS JOIN LATERAL jsonb_array_elements_text(x.user_ids) AS u(value)
          ON CONFLICT (event_id, user_id, channel) DO NOTHING
          RETURNING id, user_id),
-       done AS (UPDATE notification_fanout SET done_at = now() WHERE event_id = $1 AND seq = $2 AND done_at IS NULL RETURNING 1)
+       done AS (
+         UPDATE notification_fanout f SET done_at = now() FROM x
+          WHERE f.event_id = x.event_id AND f.seq = x.seq AND f.done_at IS NULL RETURNING 1)
        SELECT id, user_id AS "userId" FROM ins`,
-      [chunk.eventId, chunk.seq, chunk.kind, chunk.leadId, chunk.actorKind, chunk.actorId, chunk.actorUnitId, chunk.title, chunk.body, userIds],
+      [JSON.stringify(rows)],
     );
   }
 
   /** Chunks planned more than `olderThanSeconds` ago and still not delivered. */
-  pendingFanouts(olderThanSeconds: number, limit: number): Promise<{ eventId: string; seq: number }[]> {
+  pendingFanouts(olderThanSeconds: number, limit: number): Promise<{ eventId: string; seq: number; users: number }[]> {
     return this.db.query(
-      `SELECT event_id AS "eventId", seq FROM notification_fanout
+      `SELECT event_id AS "eventId", seq, cardinality(user_ids) AS users FROM notification_fanout
         WHERE seq >= 0 AND done_at IS NULL AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
       [olderThanSeconds, limit],
     );

@@ -39,7 +39,7 @@ export enum JobName {
   OutboxDeliver = 'outbox.deliver',
   /** Stage 1 of notifications: plans the recipients of every event waiting to be planned, in batches. */
   NotificationPlan = 'notification.plan',
-  /** Stage 2 of a notification: inserts the inbox rows of one planned chunk of recipients. */
+  /** Stage 2 of notifications: inserts the inbox rows of planned chunks of recipients (several small chunks per job). */
   NotificationDeliver = 'notification.deliver',
   /** Re-enqueues planned chunks still pending (their job was lost with Redis, or ran out of attempts). */
   NotificationSweep = 'notification.sweep',
@@ -57,8 +57,8 @@ export interface JobPayloads {
   [JobName.OutboxPrune]: { olderThanDays: number };
   [JobName.OutboxDeliver]: { consumer: string; reason: 'dispatch' | 'sweep' | 'replay' };
   [JobName.NotificationPlan]: { reason: 'commit' | 'sweep' | 'more' };
-  /** A notification_fanout row: the outbox event's event_id and the chunk number. */
-  [JobName.NotificationDeliver]: { eventId: string; seq: number };
+  /** notification_fanout rows (the outbox event's event_id and the chunk number), delivered together. */
+  [JobName.NotificationDeliver]: { chunks: { eventId: string; seq: number }[] };
   [JobName.NotificationSweep]: Record<string, never>;
   /** `day`: the digest's calendar day (YYYY-MM-DD in the digest time zone); absent: today. */
   [JobName.NotificationDigest]: { day?: string };
@@ -89,8 +89,8 @@ export const JOB_ID = {
   outboxDeliver: (consumer: string) => `outbox.deliver.${consumer}`,
   /** The planning wake-up (deduplicated like the outbox wake-ups: see wakeJobOptions). */
   notificationPlan: 'notification.plan.wake',
-  /** One job per planned chunk: enqueued again (relay replay, sweep) it is dropped while it exists. */
-  notificationDeliver: (eventId: string, seq: number) => `notification.deliver.${eventId}.${seq}`,
+  /** Named by its first chunk and size: enqueued again (sweep) while it exists, it is dropped. */
+  notificationDeliver: (first: { eventId: string; seq: number }, count: number) => `notification.deliver.${first.eventId}.${first.seq}.${count}`,
   notificationDigestUser: (day: string, userId: string) => `notification.digest.${day}.${userId}`,
 } as const;
 

@@ -267,12 +267,12 @@ lead's scope), so it reaches the owner's district subtree or the city and the zo
 | | value |
 | --- | --- |
 | events fanned out | ${t.events} (committed in ${t.commitMs} ms, transactions of 100) |
-| notifications written | ${t.notifications} (${t.perEvent} per event), in ${t.stage2Jobs} stage-2 jobs |
+| notifications written | ${t.notifications} (${t.perEvent} per event), in ${t.stage2Jobs} planned chunks (up to 25 per stage-2 job) |
 | **events/s** (first commit → last inbox row) | **${t.eventsPerSec}** |
 | **notifications/s** | **${t.notificationsPerSec}** |
 | BullMQ no-op jobs/s (same Redis, concurrency ${STAGE2_CONCURRENCY}, bulks of 100) | ${r.baseline.jobsPerSec} |
 | fan-out events/s ÷ no-op jobs/s (target ≥ 0.3) | **${r.ratio}** |
-| stage-2 jobs/s ÷ no-op jobs/s | ${r.stage2Ratio} |
+| planned chunks/s ÷ no-op jobs/s | ${r.stage2Ratio} |
 | timeline from the first commit: last commit / log consumer done / all planned (stage 1) / all delivered (stage 2) | ${t.commitMs} / ${t.logConsumerDoneMs} / ${t.stage1DoneMs} / ${t.stage2DoneMs} ms |
 | commit → inbox, light load (${r.latency.events} events, one per transaction, 50 ms apart): p50 / p95 / max | **${r.latency.p50} / ${r.latency.p95} / ${r.latency.max} ms** (target p95 < 1 s) |
 | BullMQ no-op add → processed at the same pace: p50 / p95 | ${r.baseline.latencyP50} / ${r.baseline.latencyP95} ms |

@@ -273,13 +273,13 @@ lead's scope), so it reaches the owner's district subtree or the city and the zo
 | BullMQ no-op jobs/s (same Redis, concurrency ${STAGE2_CONCURRENCY}, bulks of 100) | ${r.baseline.jobsPerSec} |
 | fan-out events/s ÷ no-op jobs/s (target ≥ 0.3) | **${r.ratio}** |
 | planned chunks/s ÷ no-op jobs/s | ${r.stage2Ratio} |
-| timeline from the first commit: last commit / log consumer done / all planned (stage 1) / all delivered (stage 2) | ${t.commitMs} / ${t.logConsumerDoneMs} / ${t.stage1DoneMs} / ${t.stage2DoneMs} ms |
+| timeline from the first commit: last commit / log consumer done / notifications consumer done / all delivered (stage 2) | ${t.commitMs} / ${t.logConsumerDoneMs} / ${t.stage1DoneMs} / ${t.stage2DoneMs} ms |
 | commit → inbox, light load (${r.latency.events} events, one per transaction, 50 ms apart): p50 / p95 / max | **${r.latency.p50} / ${r.latency.p95} / ${r.latency.max} ms** (target p95 < 1 s) |
 | BullMQ no-op add → processed at the same pace: p50 / p95 | ${r.baseline.latencyP50} / ${r.baseline.latencyP95} ms |
 
 Commit → inbox is measured from the commit's return in the writer to the \`created_at\` of the event's last
 inbox row (the start of the stage-2 transaction that wrote it); it includes the wake-up of the relay, the
-dispatch, the consumer's delivery transaction (stage 1) and the stage-2 job.
+dispatch, the consumer's delivery transaction, the planner (stage 1) and the stage-2 job.
 ${end}`;
   let text = fs.readFileSync(file, 'utf8');
   const i = text.indexOf(start);

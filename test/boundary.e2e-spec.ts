@@ -208,8 +208,8 @@ describe('the GraphQL boundary refuses strings PostgreSQL cannot store', () => {
     }
   });
 
-  it('a subscription operation over HTTP is BAD_USER_INPUT, not a server error', async () => {
-    for (const doc of ['subscription { leadChanged { id } }', 'subscription S { __typename }']) {
+  it('a (valid) subscription operation over HTTP is BAD_USER_INPUT, not a server error: subscriptions are served over graphql-ws', async () => {
+    for (const doc of ['subscription { notificationAdded { id } }', 'subscription S { unreadNotificationCount }']) {
       const r = await t.gql(doc, {}, { token: admin });
       expect(r.status).toBe(400);
       expect(errorsOf(r)).toEqual([

@@ -6,7 +6,7 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger } from '@nestjs/common';
 import type { AppConfig } from '@zs/config';
-import { GraphQLError } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 import {
   DateTimeScalar,
@@ -24,6 +24,7 @@ import {
   variableProblems,
 } from '@zs/common';
 import type { AuthService } from '@zs/identity';
+import { type OperationChecks, type SchemaHolder, graphqlWsOptions } from './graphql-ws';
 
 /** Rejects over-expensive operations after validation and before any resolver runs. */
 type ApolloPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
@@ -34,10 +35,52 @@ function costLimitPlugin(maxCost: number): ApolloPlugin {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables ?? {});
-          if (cost > maxCost) throw costLimitError(cost, maxCost);
+          const refused = costRefusal(schema, document, operation, request.variables ?? {}, maxCost);
+          if (refused) throw refused;
         },
       };
+    },
+  };
+}
+
+function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  maxCost: number,
+): GraphQLError | null {
+  const cost = estimateCost(schema, document, operation, variables);
+  return cost > maxCost ? costLimitError(cost, maxCost) : null;
+}
+
+const refuseInput = (e: ValidationException) => new GraphQLError(e.message, { originalError: e, extensions: { http: { status: 400 } } });
+
+/** Variable problems as one BAD_USER_INPUT refusal, or null. */
+function inputRefusal(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): GraphQLError | null {
+  const problems = variableProblems(schema, operation, variables);
+  return problems.length ? refuseInput(new ValidationException(problems)) : null;
+}
+
+/**
+ * The abuse limits as one set of checks, applied to HTTP requests (validation rules and the plugins
+ * below) and to WebSocket subscriptions (graphql-ws.ts) alike.
+ */
+export function operationChecks(config: AppConfig): OperationChecks {
+  return {
+    validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), inputStringRule],
+    check: (schema, document, operation, variables) =>
+      [inputRefusal(schema, operation, variables), costRefusal(schema, document, operation, variables, config.limits.maxCost)].filter(
+        (e): e is GraphQLError => e !== null,
+      ),
+  };
+}
+
+/** Keeps the schema Apollo built, for the WebSocket side. */
+function schemaCapturePlugin(holder: SchemaHolder): ApolloPlugin {
+  return {
+    async serverWillStart({ schema }) {
+      holder.schema = schema;
     },
   };
 }
@@ -52,13 +95,12 @@ function inputGuardPlugin(): ApolloPlugin {
       return {
         async didResolveOperation({ schema, operation, request }) {
           if (!operation) return;
-          const refuse = (e: ValidationException) =>
-            new GraphQLError(e.message, { originalError: e, extensions: { http: { status: 400 } } });
+          // Subscriptions are served over WebSocket (graphql-ws on the same path) only.
           if (operation.operation === 'subscription') {
-            throw refuse(ValidationException.field('operation', 'subscription operations are not served over HTTP'));
+            throw refuseInput(ValidationException.field('operation', 'subscription operations are not served over HTTP'));
           }
-          const problems = variableProblems(schema, operation, request.variables ?? {});
-          if (problems.length) throw refuse(new ValidationException(problems));
+          const refused = inputRefusal(schema, operation, request.variables ?? {});
+          if (refused) throw refused;
         },
       };
     },
@@ -137,6 +179,13 @@ export function graphqlOptions(
   // `npm start` runs in development mode and is what small installations use: its errors look like
   // production's; internals (messages, stack traces) only when an operator asks with LOG_LEVEL=debug.
   const dev = config.nodeEnv !== 'production' && config.logLevel === 'debug';
+  const checks = operationChecks(config);
+  const holder: SchemaHolder = {};
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) =>
+    formatGraphQLError(tagTokenLimit(formatted, error, config.limits.maxTokens), error, {
+      exposeInternals: dev,
+      onInternalError: (e) => logger.error(e instanceof Error ? e : String(e)),
+    });
   return {
     autoSchemaFile: true,
     buildSchemaOptions: BUILD_SCHEMA_OPTIONS,
@@ -152,7 +201,7 @@ export function graphqlOptions(
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     includeStacktraceInErrorResponses: dev,
     parseOptions: { maxTokens: config.limits.maxTokens },
-    validationRules: [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), inputStringRule],
+    validationRules: checks.validationRules,
     plugins: [
       ApolloServerPluginLandingPageDisabled() as ApolloPlugin,
       // We send no cache hints; the default cache-control plugin would wrap every field resolver for nothing.
@@ -161,13 +210,11 @@ export function graphqlOptions(
       inputGuardPlugin(),
       costLimitPlugin(config.limits.maxCost),
       legacyJsonStatusPlugin(),
+      schemaCapturePlugin(holder),
       ...extraPlugins,
     ],
-    formatError: (formatted, error) =>
-      formatGraphQLError(tagTokenLimit(formatted, error, config.limits.maxTokens), error, {
-        exposeInternals: dev,
-        onInternalError: (e) => logger.error(e instanceof Error ? e : String(e)),
-      }),
+    formatError,
+    subscriptions: { 'graphql-ws': graphqlWsOptions(config, auth, holder, checks, formatError, logger) },
     context: async ({ req, res }: { req: Request; res: Response }): Promise<GqlContext> => {
       const apiKey = req.header('x-api-key');
       const { actor, error } = await auth.authenticate({

@@ -6,6 +6,7 @@ import { MetricsModule, OpsModule } from '@zs/ops';
 import { OutboxWorkerModule, outboxParts } from '@zs/outbox';
 import { WEBHOOK_OUTBOX } from '@zs/webhooks';
 import { searchWorkerParts } from '@zs/search';
+import { NOTIFICATION_OUTBOX } from '@zs/notifications';
 
 /** The worker process: BullMQ processors, plus /health, /ready and /metrics on WORKER_PORT. */
 @Module({})
@@ -20,8 +21,8 @@ export class WorkerModule {
         QueueModule,
         MetricsModule,
         OpsModule,
-        // Every outbox consumer: partner webhooks; with MEILI_URL the search-index consumer and its reconcile job.
-        OutboxWorkerModule.forRoot(outboxParts(WEBHOOK_OUTBOX, searchWorkerParts(config ?? loadConfig()))),
+        // Every outbox consumer: notifications, partner webhooks; with MEILI_URL the search-index consumer and its reconcile job.
+        OutboxWorkerModule.forRoot(outboxParts(NOTIFICATION_OUTBOX, WEBHOOK_OUTBOX, searchWorkerParts(config ?? loadConfig()))),
       ],
     };
   }

@@ -25,6 +25,7 @@ export interface AppConfig {
   workerPort: number;
   outbox: OutboxSettings;
   webhooks: WebhookSettings;
+  notifications: NotificationSettings;
 }
 
 export interface WebhookSettings {
@@ -53,6 +54,25 @@ export interface MeiliSettings {
   taskTimeoutMs: number;
   /** How often the repeatable reconcile job compares database and index. */
   reconcileIntervalMs: number;
+}
+
+export interface NotificationSettings {
+  /** Cron of the daily digest (DIGEST_CRON), in `digestTimeZone`. */
+  digestCron: string;
+  /** IANA time zone of the digest and reminder schedules and of their calendar days (DIGEST_TZ). */
+  digestTimeZone: string;
+  /** Cron of the daily reminders (REMINDER_CRON), in `digestTimeZone`. */
+  reminderCron: string;
+  /** smtp:// or smtps:// URL: digests are also sent by e-mail when set (SMTP_URL). */
+  smtpUrl: string | undefined;
+  /** Sender of digest e-mails (MAIL_FROM). */
+  mailFrom: string;
+  /** Expected landing within this many days → reminder to the owner chain (REMINDER_LANDING_DAYS). */
+  reminderLandingDays: number;
+  /** An open lead without activity for this many days → reminder to the owner unit (REMINDER_STALE_DAYS). */
+  reminderStaleDays: number;
+  /** How often a live subscription's credentials are checked again; a revoked token's socket closes (WS_AUTH_RECHECK). */
+  wsAuthRecheckMs: number;
 }
 
 export interface OutboxSettings {
@@ -309,6 +329,35 @@ export function loadConfig(env: Env = process.env): AppConfig {
     retryMaxMs: int('WEBHOOK_RETRY_MAX_MS', 21600000, 10, 86400000),
   };
   if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
+  const cron = (name: string, fallback: string): string => {
+    const v = str(name) ?? fallback;
+    // Five or six fields of digits, * , - / (what BullMQ's cron parser takes); names are not accepted.
+    if (!/^[\d*,\-/]+( [\d*,\-/]+){4,5}$/.test(v)) problems.push(`${name} must be a cron expression such as "0 8 * * *" (got "${v}")`);
+    return v;
+  };
+  const digestTimeZone = str('DIGEST_TZ') ?? 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: digestTimeZone });
+  } catch {
+    problems.push(`DIGEST_TZ must be an IANA time zone such as Asia/Shanghai (got "${digestTimeZone}")`);
+  }
+  const notifications: NotificationSettings = {
+    digestCron: cron('DIGEST_CRON', '0 8 * * *'),
+    digestTimeZone,
+    reminderCron: cron('REMINDER_CRON', '30 8 * * *'),
+    smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: str('MAIL_FROM') ?? '招商项目信息平台 <noreply@localhost>',
+    reminderLandingDays: int('REMINDER_LANDING_DAYS', 30, 1, 3650),
+    reminderStaleDays: int('REMINDER_STALE_DAYS', 30, 1, 3650),
+    wsAuthRecheckMs: 10_000,
+  };
+  const recheckRaw = str('WS_AUTH_RECHECK');
+  if (recheckRaw !== undefined) {
+    const parsed = parseDuration(recheckRaw);
+    if (parsed === undefined || parsed > 3600) {
+      problems.push(`WS_AUTH_RECHECK must be a duration such as 10, 30s or 1m, at most 1h (got "${recheckRaw}")`);
+    } else notifications.wsAuthRecheckMs = parsed * 1000;
+  }
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return {
@@ -332,5 +381,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerPort,
     outbox,
     webhooks,
+    notifications,
   };
 }

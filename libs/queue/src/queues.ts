@@ -12,6 +12,10 @@ export enum QueueName {
   Webhooks = 'webhooks',
   /** Search index upkeep (Meilisearch only): the repeatable reconcile. */
   Search = 'search',
+  /** Notification stage 2 (inbox rows per chunk of recipients) and its sweep. */
+  Notifications = 'notifications',
+  /** Daily digests and reminders (repeatable), and the per-user digest jobs they fan out. */
+  NotificationSchedules = 'notification-schedules',
 }
 
 /**
@@ -43,6 +47,18 @@ export enum JobName {
   WebhookSweep = 'webhook.sweep',
   /** Compares the Meilisearch index with the database and repairs drift (repeatable; also `search:reconcile`). */
   SearchReconcile = 'search.reconcile',
+  /** Stage 1 of notifications: plans the recipients of every event waiting to be planned, in batches. */
+  NotificationPlan = 'notification.plan',
+  /** Stage 2 of notifications: inserts the inbox rows of planned chunks of recipients (several small chunks per job). */
+  NotificationDeliver = 'notification.deliver',
+  /** Re-enqueues planned chunks still pending (their job was lost with Redis, or ran out of attempts). */
+  NotificationSweep = 'notification.sweep',
+  /** The daily digest run: one NotificationDigestUser job per user who gets a digest. */
+  NotificationDigest = 'notification.digest',
+  /** One user's digest of one day (in-app, and e-mail when SMTP_URL is set). */
+  NotificationDigestUser = 'notification.digest-user',
+  /** Daily reminders: expected landing dates coming up, open leads without activity. */
+  NotificationReminders = 'notification.reminders',
 }
 
 /** Payloads carry ids only; handlers reload the current state, so running a job twice is harmless. */
@@ -53,6 +69,14 @@ export interface JobPayloads {
   [JobName.WebhookDeliver]: { deliveryId: string };
   [JobName.WebhookSweep]: Record<string, never>;
   [JobName.SearchReconcile]: { reason: 'schedule' | 'manual' };
+  [JobName.NotificationPlan]: { reason: 'commit' | 'sweep' | 'more' };
+  /** notification_fanout rows (the outbox event's event_id and the chunk number), delivered together. */
+  [JobName.NotificationDeliver]: { chunks: { eventId: string; seq: number }[] };
+  [JobName.NotificationSweep]: Record<string, never>;
+  /** `day`: the digest's calendar day (YYYY-MM-DD in the digest time zone); absent: today. */
+  [JobName.NotificationDigest]: { day?: string };
+  [JobName.NotificationDigestUser]: { userId: string; day: string };
+  [JobName.NotificationReminders]: { day?: string };
 }
 
 /** The queue of each job; a consumer's deliveries run on that consumer's own queue. */
@@ -63,6 +87,12 @@ export const JOB_QUEUE: { [J in JobName]: QueueName | ((payload: JobPayloads[J])
   [JobName.WebhookDeliver]: QueueName.Webhooks,
   [JobName.WebhookSweep]: QueueName.Webhooks,
   [JobName.SearchReconcile]: QueueName.Search,
+  [JobName.NotificationPlan]: QueueName.Notifications,
+  [JobName.NotificationDeliver]: QueueName.Notifications,
+  [JobName.NotificationSweep]: QueueName.Notifications,
+  [JobName.NotificationDigest]: QueueName.NotificationSchedules,
+  [JobName.NotificationDigestUser]: QueueName.NotificationSchedules,
+  [JobName.NotificationReminders]: QueueName.NotificationSchedules,
 };
 
 /**
@@ -75,6 +105,11 @@ export const JOB_ID = {
   outboxDeliver: (consumer: string) => `outbox.deliver.${consumer}`,
   /** One job per scheduled attempt: the delivery and the time it is due (its next_attempt_at). */
   webhookDeliver: (deliveryId: string, dueAt: Date) => `webhook.deliver.${deliveryId}.${dueAt.getTime()}`,
+  /** The planning wake-up (deduplicated like the outbox wake-ups: see wakeJobOptions). */
+  notificationPlan: 'notification.plan.wake',
+  /** Named by its first chunk and size: enqueued again (sweep) while it exists, it is dropped. */
+  notificationDeliver: (first: { eventId: string; seq: number }, count: number) => `notification.deliver.${first.eventId}.${first.seq}.${count}`,
+  notificationDigestUser: (day: string, userId: string) => `notification.digest.${day}.${userId}`,
 } as const;
 
 /** Defaults for every job: retried with backoff, finished jobs trimmed so Redis does not grow. */
@@ -122,3 +157,17 @@ export function webhookJobOptions(deliveryId: string, dueAt: Date): JobsOptions 
 export function jobNameIn<const J extends readonly JobName[]>(name: string, jobs: J): name is J[number] {
   return (jobs as readonly string[]).includes(name);
 }
+
+/**
+ * Stage-2 notification jobs: a job may run before the outbox delivery that planned its chunk has
+ * committed (it is enqueued inside that transaction); it then retries quickly rather than after the
+ * default second. The sweep re-enqueues chunks whose job was lost.
+ */
+export const NOTIFICATION_DELIVER_JOB_OPTIONS: JobsOptions = {
+  ...DEFAULT_JOB_OPTIONS,
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 50 },
+  // Gone when finished either way, so the sweep can enqueue a chunk again under the same job id.
+  removeOnComplete: true,
+  removeOnFail: true,
+};

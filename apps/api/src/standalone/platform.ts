@@ -9,6 +9,7 @@ import { QueueModule } from '@zs/queue';
 import { OutboxWorkerModule, outboxParts } from '@zs/outbox';
 import { WEBHOOK_OUTBOX } from '@zs/webhooks';
 import { searchWorkerParts } from '@zs/search';
+import { NOTIFICATION_OUTBOX } from '@zs/notifications';
 import { createApiApp } from '../bootstrap';
 import { type FirstAdmin, ensureFirstAdmin, runMigrations, seedIfEmpty } from './first-run';
 import { NO_REDIS_MESSAGE, type PrivateRedis, findRedisServer, startPrivateRedis } from './private-redis';
@@ -94,8 +95,8 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   let app: NestExpressApplication | undefined;
   try {
     app = await createApiApp(config, {
-      // Every outbox consumer: partner webhooks; with MEILI_URL the search-index consumer and its reconcile job.
-      imports: [QueueModule, OutboxWorkerModule.forRoot(outboxParts(WEBHOOK_OUTBOX, searchWorkerParts(config)))],
+      // Every outbox consumer: notifications, partner webhooks; with MEILI_URL the search-index consumer and its reconcile job.
+      imports: [QueueModule, OutboxWorkerModule.forRoot(outboxParts(NOTIFICATION_OUTBOX, WEBHOOK_OUTBOX, searchWorkerParts(config)))],
       shutdownHooks: false,
     });
     const migrations = await runMigrations(app);

@@ -152,6 +152,13 @@ export const ZH: Readonly<Record<string, string>> = {
   'the host {} does not resolve': '主机 {} 无法解析',
   'the host {} resolves to {}, a loopback, private or link-local address (an admin may allow the host in WEBHOOK_ALLOWED_HOSTS)':
     '主机 {} 解析到 {}，这是回环、私有或链路本地地址（管理员可在 WEBHOOK_ALLOWED_HOSTS 中放行该主机）',
+  // notifications
+  Notification: '通知',
+  'Notifications are for users; partners subscribe with webhooks': '通知仅面向用户；合作方请订阅 Webhook',
+  'at most {} ids': '最多 {} 个 id',
+  'at most 20 industry codes': '最多 20 个产业代码',
+  'is not a valid e-mail address': '不是有效的电子邮件地址',
+  'queries and mutations are served over HTTP': '查询和变更请通过 HTTP 发送',
 };
 
 interface Template {

@@ -10,6 +10,7 @@ import { LeadSearch1764460000000 } from './1764460000000-lead-search';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
 import { LeadSearchWords1764810000000 } from './1764810000000-lead-search-words';
 import { ConflictCases1764800000000 } from './1764800000000-conflict-cases';
+import { Notifications1764820000000 } from './1764820000000-notifications';
 import { Webhooks1764830000000 } from './1764830000000-webhooks';
 import { LeadVisibilityIndex1764840000000 } from './1764840000000-lead-visibility-index';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   OutboxDeliveries1764470000000,
   ConflictCases1764800000000,
   LeadSearchWords1764810000000,
+  Notifications1764820000000,
   Webhooks1764830000000,
   LeadVisibilityIndex1764840000000,
 ];

@@ -38,6 +38,8 @@ interface Group {
   candidates: CandidateSpec;
   /** Further leads the recipient must be able to see (a conflict's other lead). */
   alsoVisible?: LeadFacts[];
+  /** The recipient must also be able to see at least one of these leads. */
+  anyVisible?: LeadFacts[];
 }
 
 /**
@@ -85,8 +87,14 @@ export class NotificationPlanner {
     for (const [gi, g] of groups.entries()) {
       const tokens = leadAudienceTokens(g.lead);
       const others = (g.alsoVisible ?? []).map((l) => leadAudienceTokens(l));
+      const anyOf = (g.anyVisible ?? []).map((l) => leadAudienceTokens(l));
       const users = candidates.filter(
-        (r) => r.groups.includes(gi) && !told.has(r.id) && maySee(g.lead, r, tokens) && others.every((t) => maySee(g.lead, r, t)),
+        (r) =>
+          r.groups.includes(gi) &&
+          !told.has(r.id) &&
+          maySee(g.lead, r, tokens) &&
+          others.every((t) => maySee(g.lead, r, t)) &&
+          (anyOf.length === 0 || anyOf.some((t) => maySee(g.lead, r, t))),
       );
       for (const u of users) told.add(u.id);
       for (let i = 0; i < users.length; i += FANOUT_CHUNK_SIZE) {
@@ -184,21 +192,38 @@ export class NotificationPlanner {
   }
 
   /**
-   * The coordinating unit (both leads named), and each owner unit about its own lead only. An owner
-   * learns of a conflict only where the leads library shows it a conflict notice: it must be able to
-   * see the other lead too (knownConflict in lead-visibility.ts); otherwise it is told nothing.
+   * The coordinating unit (the event's lead and a peer named), and each owner unit about its own lead
+   * only. An owner learns of a conflict only where the leads library shows it a conflict notice: it
+   * must be able to see a peer of its lead in the case, a lead of another unit with the same investor
+   * (knownConflict / conflictPeer in lead-visibility.ts); otherwise it is told nothing.
    * Followers are not told: conflicts are detail of the owner and assigned chains.
    */
   private async conflictGroups(event: OutboxEvent, lead: LeadFacts, actorName: string, m: EntityManager): Promise<Group[]> {
     const c = await this.repo.conflict(m, String(event.payload.conflictId));
-    if (!c) return [];
-    const [a, b] = await Promise.all([this.repo.leadFacts(m, c.leadAId), this.repo.leadFacts(m, c.leadBId)]);
-    if (!a || !b) return [];
+    if (!c || c.members.length < 2) return [];
+    const facts = await this.repo.leadFactsMany(m, c.members.map((x) => x.leadId));
+    const member = new Map(c.members.map((x) => [x.leadId, x]));
+    const peersOf = (id: string): LeadFacts[] => {
+      const me = member.get(id)!;
+      return c.members
+        .filter(
+          (o) =>
+            o.leadId !== id &&
+            o.ownerUnitId !== me.ownerUnitId &&
+            (o.nameNorm === me.nameNorm || (me.uscc !== null && o.uscc === me.uscc)),
+        )
+        .flatMap((o) => facts.get(o.leadId) ?? []);
+    };
+    const first = facts.get(lead.id) ?? facts.get(c.members[0].leadId);
+    if (!first) return [];
+    const second = peersOf(first.id)[0] ?? [...facts.values()].find((f) => f.id !== first.id);
+    if (!second) return [];
     const coordinator = await this.repo.unit(m, c.coordinatingUnitId);
     const resolved = event.type === DomainEventType.ConflictResolved;
     const kind = resolved ? NotificationKind.CONFLICT_RESOLVED : NotificationKind.CONFLICT_DETECTED;
-    const first = a.id === lead.id ? a : lead.id === b.id ? b : a;
-    const second = first === a ? b : a;
+    // Detected: the leads that joined (the rest already knew of the case); resolved: every member.
+    const joined = Array.isArray(event.payload.leadIds) ? event.payload.leadIds.map(String) : [];
+    const focus = resolved || joined.length === 0 ? [...facts.keys()] : [...new Set([first.id, ...joined, ...peersOf(first.id).map((p) => p.id)])];
     return [
       {
         kind,
@@ -207,13 +232,20 @@ export class NotificationPlanner {
         text: texts.conflictForCoordinator(first, second, actorName, resolved),
         candidates: { unitIds: [c.coordinatingUnitId] },
       },
-      ...[first, second].map<Group>((own) => ({
-        kind,
-        lead: own,
-        alsoVisible: [own === first ? second : first],
-        text: texts.conflictForOwner(own, coordinator?.name ?? '上级单位', actorName, resolved),
-        candidates: { unitIds: [own.ownerUnitId] },
-      })),
+      ...focus.flatMap<Group>((id) => {
+        const own = facts.get(id);
+        const peers = peersOf(id);
+        if (!own || peers.length === 0) return [];
+        return [
+          {
+            kind,
+            lead: own,
+            anyVisible: peers,
+            text: texts.conflictForOwner(own, coordinator?.name ?? '上级单位', actorName, resolved),
+            candidates: { unitIds: [own.ownerUnitId] },
+          },
+        ];
+      }),
     ];
   }
 }

@@ -206,13 +206,27 @@ export class NotificationRepository {
     return rows[0] ?? null;
   }
 
-  async conflict(m: Queryable, id: string): Promise<{ leadAId: string; leadBId: string; coordinatingUnitId: string } | null> {
-    const rows: { leadAId: string; leadBId: string; coordinatingUnitId: string }[] = await m.query(
-      `SELECT lead_a_id AS "leadAId", lead_b_id AS "leadBId", coordinating_unit_id AS "coordinatingUnitId"
-         FROM lead_conflict WHERE id = $1`,
-      [id],
+  /**
+   * A conflict case: its coordinating unit and members, each with what decides whether it is a peer
+   * of another member (conflictPeer in lead-visibility.ts: another owner and the same investor).
+   */
+  async conflict(
+    m: Queryable,
+    id: string,
+  ): Promise<{ coordinatingUnitId: string; members: { leadId: string; ownerUnitId: string; nameNorm: string; uscc: string | null }[] } | null> {
+    const rows: { coordinatingUnitId: string; leadId: string | null; ownerUnitId: string | null; nameNorm: string | null; uscc: string | null }[] =
+      await m.query(
+        `SELECT c.coordinating_unit_id AS "coordinatingUnitId", l.id AS "leadId", l.owner_unit_id AS "ownerUnitId",
+                l.investor_name_norm AS "nameNorm", l.investor_uscc AS uscc
+           FROM lead_conflict c LEFT JOIN lead_conflict_member cm ON cm.conflict_id = c.id LEFT JOIN lead l ON l.id = cm.lead_id
+          WHERE c.id = $1 ORDER BY cm.joined_at, l.id`,
+        [id],
+      );
+    if (rows.length === 0) return null;
+    const members = rows.flatMap((r) =>
+      r.leadId && r.ownerUnitId ? [{ leadId: r.leadId, ownerUnitId: r.ownerUnitId, nameNorm: r.nameNorm ?? '', uscc: r.uscc }] : [],
     );
-    return rows[0] ?? null;
+    return { coordinatingUnitId: rows[0].coordinatingUnitId, members };
   }
 
   /** Active users of active units in any of the candidate sets, each once. */

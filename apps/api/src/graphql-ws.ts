@@ -18,7 +18,7 @@ import {
 import type { Context, SubscribePayload } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 import type { AppConfig } from '@zs/config';
-import { type Actor, type GqlContext, UnauthenticatedException, ValidationException } from '@zs/common';
+import { type Actor, type GqlContext, UnauthenticatedException, ValidationException, exceedsTokens } from '@zs/common';
 import type { AuthService, Credentials } from '@zs/identity';
 
 /** What graphql-ws/use/ws puts into `ctx.extra`. */
@@ -109,7 +109,13 @@ export function graphqlWsOptions(
         document = parse(payload.query, { maxTokens: config.limits.maxTokens });
       } catch (err) {
         const e = err instanceof GraphQLError ? err : new GraphQLError(String(err));
-        return refuse([new GraphQLError(e.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED', ...(/tokens/i.test(e.message) ? { limit: 'tokens' } : {}) } })]);
+        // The token limit is recognised by counting (the same check as over HTTP), not from graphql-js's wording.
+        const tooLong = exceedsTokens(payload.query, config.limits.maxTokens);
+        return refuse([
+          new GraphQLError(tooLong ? `Document has more than ${config.limits.maxTokens} tokens, the limit; parsing aborted` : e.message, {
+            extensions: { code: 'GRAPHQL_PARSE_FAILED', ...(tooLong ? { limit: 'tokens', maxTokens: config.limits.maxTokens } : {}) },
+          }),
+        ]);
       }
       const errors = validate(schema, document, [...specifiedRules, ...checks.validationRules]);
       if (errors.length) return refuse(errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')));

@@ -25,7 +25,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-const libs = ['config', 'common', 'database', 'queue', 'org', 'identity', 'codes', 'leads', 'outbox', 'ops', 'search', 'testing', 'webhooks'];
+const libs = ['config', 'common', 'database', 'queue', 'org', 'identity', 'codes', 'leads', 'outbox', 'ops', 'search', 'testing', 'webhooks', 'matchmaking', 'targets', 'excel'];
 
 const shared = {
   testEnvironment: 'node',

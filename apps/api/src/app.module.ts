@@ -12,6 +12,7 @@ import { AuthService, IdentityModule } from '@zs/identity';
 import { LeadsModule } from '@zs/leads';
 import { SearchModule } from '@zs/search';
 import { WebhooksModule } from '@zs/webhooks';
+import { MatchmakingModule } from '@zs/matchmaking';
 import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
 import { LabelsModule } from './labels/labels.module';
@@ -46,6 +47,7 @@ export class AppModule {
         LabelsModule,
         SearchModule,
         WebhooksModule,
+        MatchmakingModule,
         ...extra,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],

@@ -8,6 +8,23 @@ export type Language = 'en' | 'zh';
  * test/i18n-catalog.e2e-spec.ts fails when a message thrown anywhere in libs/ or apps/ has no entry.
  */
 export const ZH: Readonly<Record<string, string>> = {
+  // matchmaking events (libs/matchmaking)
+  'must be {} to {} characters': '长度必须为 {} 到 {} 个字符',
+  'Matchmaking event': '对接活动',
+  'Matchmaking events are created by managers of the host unit or the units above it': '对接活动由主办单位或其上级单位的管理者创建',
+  'Matchmaking events are changed by managers of the host unit or the units above it': '对接活动由主办单位或其上级单位的管理者修改',
+  'Matchmaking events are for users of the platform': '对接活动仅供平台用户使用',
+  'Leads are put on an event by those who may edit them or by the event managers': '线索由可编辑该线索的人员或活动管理者加入活动',
+  'The event was changed by someone else; reload it and try again': '活动已被他人修改，请刷新后重试',
+  'The event is closed': '活动已结束',
+  'The lead is already on this event': '该线索已在此活动中',
+  'The lead was signed at this event and stays on it': '该线索在此活动签约，不能移出',
+  'Signings are recorded once the event is open': '活动开始后才能登记签约',
+  'cannot be in the future': '不能晚于当前时间',
+  'cannot be before the event starts': '不能早于活动开始时间',
+  'must not be before startsAt': '不能早于开始时间',
+  'at most {} parties': '最多 {} 个外部单位',
+  'at most {} units': '最多 {} 个单位',
   // nouns of EntityNotFoundException
   '{} not found': '{}不存在',
   Lead: '线索',

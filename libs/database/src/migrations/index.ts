@@ -9,6 +9,7 @@ import { HistoryConflict1764440000000 } from './1764440000000-history-conflict';
 import { LeadSearch1764460000000 } from './1764460000000-lead-search';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
 import { Webhooks1764830000000 } from './1764830000000-webhooks';
+import { MatchmakingTargets1764850000000 } from './1764850000000-matchmaking-targets';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   LeadSearch1764460000000,
   OutboxDeliveries1764470000000,
   Webhooks1764830000000,
+  MatchmakingTargets1764850000000,
 ];

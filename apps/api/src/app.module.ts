@@ -13,6 +13,7 @@ import { LeadsModule } from '@zs/leads';
 import { SearchModule } from '@zs/search';
 import { WebhooksModule } from '@zs/webhooks';
 import { MatchmakingModule } from '@zs/matchmaking';
+import { TargetsModule } from '@zs/targets';
 import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
 import { LabelsModule } from './labels/labels.module';
@@ -48,6 +49,7 @@ export class AppModule {
         SearchModule,
         WebhooksModule,
         MatchmakingModule,
+        TargetsModule,
         ...extra,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],

@@ -23,6 +23,10 @@ export interface AppConfig {
   workerPort: number;
   outbox: OutboxSettings;
   webhooks: WebhookSettings;
+  /** Leads signed longer ago than this and not landed are flagged (签约未落地, SIGNED_NOT_LANDED_MONTHS). */
+  signedNotLandedMonths: number;
+  /** Rows one lead export may hold (EXPORT_MAX_ROWS). */
+  exportMaxRows: number;
 }
 
 export interface WebhookSettings {
@@ -260,6 +264,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (webhooks.retryMaxMs < webhooks.retryBaseMs) problems.push('WEBHOOK_RETRY_MAX_MS must not be below WEBHOOK_RETRY_BASE_MS');
 
+  const signedNotLandedMonths = int('SIGNED_NOT_LANDED_MONTHS', 6, 1, 120);
+  const exportMaxRows = int('EXPORT_MAX_ROWS', 10000, 1, 1000000);
+
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return {
     nodeEnv,
@@ -280,5 +287,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerPort,
     outbox,
     webhooks,
+    signedNotLandedMonths,
+    exportMaxRows,
   };
 }

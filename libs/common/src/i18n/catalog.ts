@@ -8,7 +8,10 @@ export type Language = 'en' | 'zh';
  * test/i18n-catalog.e2e-spec.ts fails when a message thrown anywhere in libs/ or apps/ has no entry.
  */
 export const ZH: Readonly<Record<string, string>> = {
-  // matchmaking events (libs/matchmaking)
+  // matchmaking events (libs/matchmaking), targets (libs/targets)
+  'Targets are set by managers of the unit or the tier above': '年度目标由本单位或上一级单位的管理者设定',
+  'must be a whole number from 0 to 1000000': '必须是 0 到 1000000 之间的整数',
+  'must be ≥ 0 with at most 2 decimals': '必须大于等于 0，最多两位小数',
   'must be {} to {} characters': '长度必须为 {} 到 {} 个字符',
   'Matchmaking event': '对接活动',
   'Matchmaking events are created by managers of the host unit or the units above it': '对接活动由主办单位或其上级单位的管理者创建',

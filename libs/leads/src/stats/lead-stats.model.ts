@@ -15,6 +15,7 @@ export class LeadStatsRowModel {
   @Field(() => Int, { description: 'Leads signed in the year' }) signed!: number;
   @Field(() => Int, { description: 'Leads landed in the year' }) landed!: number;
   @Field(() => DecimalScalar, { description: 'Investment (万元) of the leads signed in the year' }) signedInvestment!: string;
+  @Field(() => DecimalScalar, { description: 'Investment (万元) of the leads landed in the year' }) landedInvestment!: string;
   @Field(() => Int, { description: 'Expected jobs of the leads signed in the year' }) expectedJobs!: number;
   unitId!: string;
 }

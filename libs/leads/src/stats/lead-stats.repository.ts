@@ -33,6 +33,7 @@ export class LeadStatsRepository {
                 count(*) FILTER (WHERE ${inYear('signed_at')}) AS signed,
                 count(*) FILTER (WHERE ${inYear('landed_at')}) AS landed,
                 sum(l.investment_amount) FILTER (WHERE ${inYear('signed_at')}) AS investment,
+                sum(l.investment_amount) FILTER (WHERE ${inYear('landed_at')}) AS landed_investment,
                 sum(l.expected_jobs) FILTER (WHERE ${inYear('signed_at')}) AS jobs
            FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
           WHERE l.owner_unit_id IN (SELECT s.id FROM org_unit s WHERE s.path LIKE ${subtree}) AND ((${inYear('created_at')}) OR (${inYear('signed_at')}) OR (${inYear('landed_at')})) AND ${visible}
@@ -42,6 +43,7 @@ export class LeadStatsRepository {
               COALESCE(sum(o.signed), 0)::int AS signed,
               COALESCE(sum(o.landed), 0)::int AS landed,
               COALESCE(sum(o.investment), 0)::numeric(18, 2)::text AS "signedInvestment",
+              COALESCE(sum(o.landed_investment), 0)::numeric(18, 2)::text AS "landedInvestment",
               COALESCE(sum(o.jobs), 0)::int AS "expectedJobs"
          FROM org_unit u
          LEFT JOIN o ON ${belongs}

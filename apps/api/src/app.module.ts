@@ -14,6 +14,7 @@ import { SearchModule } from '@zs/search';
 import { WebhooksModule } from '@zs/webhooks';
 import { MatchmakingModule } from '@zs/matchmaking';
 import { TargetsModule } from '@zs/targets';
+import { ExcelModule } from '@zs/excel';
 import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
 import { LabelsModule } from './labels/labels.module';
@@ -50,6 +51,7 @@ export class AppModule {
         WebhooksModule,
         MatchmakingModule,
         TargetsModule,
+        ExcelModule,
         ...extra,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],

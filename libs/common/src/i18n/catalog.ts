@@ -8,7 +8,27 @@ export type Language = 'en' | 'zh';
  * test/i18n-catalog.e2e-spec.ts fails when a message thrown anywhere in libs/ or apps/ has no entry.
  */
 export const ZH: Readonly<Record<string, string>> = {
-  // matchmaking events (libs/matchmaking), targets (libs/targets)
+  // matchmaking events (libs/matchmaking), targets (libs/targets), Excel (libs/excel)
+  'The export audit is for city administrators': '导出审计仅供市级管理员查看',
+  'must be the JSON of a LeadFilter': '必须是 LeadFilter 的 JSON',
+  'is not a LeadFilter field': '不是 LeadFilter 的字段',
+  'must be a list of strings': '必须是字符串列表',
+  'has an unknown stage': '含有未知的阶段',
+  'has an unknown scope': '含有未知的共享范围',
+  'must be a date-time': '必须是日期时间',
+  'must be true or false': '必须是 true 或 false',
+  'must be a decimal': '必须是数字',
+  'is larger than 20 MB': '超过 20 MB',
+  'is not a readable .xlsx spreadsheet': '不是可读取的 .xlsx 表格',
+  'has no worksheet': '没有工作表',
+  'has more than {} rows': '超过 {} 行',
+  'is not a readable CSV file': '不是可读取的 CSV 文件',
+  'must be an .xlsx or .csv file': '必须是 .xlsx 或 .csv 文件',
+  "does not have the template's headers (missing: {}; unknown: {})": '表头与模板不符（缺少：{}；未知：{}）',
+  'must be ALL_OR_NOTHING or VALID_ROWS': '必须是 ALL_OR_NOTHING 或 VALID_ROWS',
+  'is required (multipart field "file")': '为必填项（multipart 字段 "file"）',
+  'must be a whole number': '必须是整数',
+  'must be PRIVATE, DISTRICT, CITY or PUBLIC': '必须是 PRIVATE、DISTRICT、CITY 或 PUBLIC',
   'Targets are set by managers of the unit or the tier above': '年度目标由本单位或上一级单位的管理者设定',
   'must be a whole number from 0 to 1000000': '必须是 0 到 1000000 之间的整数',
   'must be ≥ 0 with at most 2 decimals': '必须大于等于 0，最多两位小数',

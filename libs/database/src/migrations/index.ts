@@ -10,6 +10,7 @@ import { LeadSearch1764460000000 } from './1764460000000-lead-search';
 import { OutboxDeliveries1764470000000 } from './1764470000000-outbox-deliveries';
 import { Webhooks1764830000000 } from './1764830000000-webhooks';
 import { MatchmakingTargets1764850000000 } from './1764850000000-matchmaking-targets';
+import { LeadImportRef1764850001000 } from './1764850001000-lead-import-ref';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   OutboxDeliveries1764470000000,
   Webhooks1764830000000,
   MatchmakingTargets1764850000000,
+  LeadImportRef1764850001000,
 ];

@@ -1,0 +1,3 @@
+export * from './excel.module';
+export * from './lead-columns';
+export * from './lead-import.service';

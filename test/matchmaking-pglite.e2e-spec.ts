@@ -41,4 +41,23 @@ describe('matchmaking on the embedded database (PGlite)', () => {
     const read = (await f.event(zone, ev.id)).body.data!.matchmakingEvent;
     expect(read.summary).toEqual({ leadsPresented: 1, signedAtEvent: 1, signedInvestment: '5000.00' });
   });
+
+  it('imports leads in one transaction of savepoints, and exports them', async () => {
+    const csv = (rows: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([`项目名称,产业,投资方名称,外部编号\r\n${rows}`]), 'leads.csv');
+      form.append('mode', 'ALL_OR_NOTHING');
+      return fetch(`${t.baseUrl}/imports/leads`, { method: 'POST', headers: { authorization: `Bearer ${zone}` }, body: form });
+    };
+    const bad = await csv('嵌入导入一,NEV,嵌入一公司,E1\r\nx,NOPE,嵌入二公司,E2\r\n');
+    expect(bad.status).toBe(422);
+    expect(await t.sql(`SELECT 1 FROM lead WHERE title = '嵌入导入一'`)).toHaveLength(0);
+    const ok = await csv('嵌入导入一,NEV,嵌入一公司,E1\r\n嵌入导入二,IC,嵌入二公司,E2\r\n');
+    expect(await ok.json()).toMatchObject({ imported: 2, errors: [] });
+    const again = await csv('嵌入导入一,NEV,嵌入一公司,E1\r\n');
+    expect(await again.json()).toMatchObject({ imported: 0, alreadyImported: [2] });
+    const exp = await fetch(`${t.baseUrl}/exports/leads.csv`, { headers: { authorization: `Bearer ${zone}` } });
+    const text = Buffer.from(await exp.arrayBuffer()).toString('utf8');
+    expect(text).toContain('嵌入导入二');
+  });
 });

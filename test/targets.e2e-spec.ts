@@ -129,6 +129,38 @@ describe('yearly targets, progress and the 签约未落地 watch', () => {
     expect((await progress(d2m, 'DISTRICT')).body.data!.targetProgress.map((r: any) => r.unit.code)).toEqual(['610116']);
   });
 
+  it('attributes a landing to its landing zone with attribution: LANDING_ZONE, in leadStats and targetProgress alike', async () => {
+    const lead = await f.createLead(z1o, '跨园区落地项目', { investmentAmount: '700' });
+    let v = lead.version;
+    for (const s of ['NEGOTIATING', 'SIGNED']) v = (await f.stage(z1o, lead.id, v, s)).body.data!.changeLeadStage.version;
+    const assigned = await t.gql(`mutation($id: ID!) { assignLead(id: $id, unitCode: "610115-Z2") { version } }`, { id: lead.id }, { token: d1m });
+    expect(assigned.body.errors).toBeUndefined();
+    const landed = await t.gql(
+      `mutation($id: ID!, $v: Int!, $l: ID) { changeLeadStage(id: $id, version: $v, stage: LANDED, landingUnitId: $l) { stage } }`,
+      { id: lead.id, v: assigned.body.data!.assignLead.version, l: unit['610115-Z2'] },
+      { token: z1o },
+    );
+    expect(landed.body.errors).toBeUndefined();
+    const q = (field: string, attribution: string) =>
+      t.gql(
+        `query($y: Int!, $a: LeadStatsAttribution) { ${field}(year: $y, groupBy: ZONE, attribution: $a) { unit { code } ${field === 'leadStats' ? 'landed landedInvestment' : 'actual { landed landedInvestment }'} } }`,
+        { y: YEAR, a: attribution },
+        { token: d1m },
+      );
+    const pick = (rows: any[], code: string) => {
+      const r = rows.find((x) => x.unit.code === code);
+      return r.actual ?? { landed: r.landed, landedInvestment: r.landedInvestment };
+    };
+    for (const field of ['leadStats', 'targetProgress']) {
+      const owner = (await q(field, 'OWNER')).body.data![field];
+      expect(pick(owner, '610115-Z1')).toEqual({ landed: 2, landedInvestment: '6700.00' });
+      expect(pick(owner, '610115-Z2')).toEqual({ landed: 0, landedInvestment: '0.00' });
+      const zone = (await q(field, 'LANDING_ZONE')).body.data![field];
+      expect(pick(zone, '610115-Z1')).toEqual({ landed: 1, landedInvestment: '6000.00' });
+      expect(pick(zone, '610115-Z2')).toEqual({ landed: 1, landedInvestment: '700.00' });
+    }
+  });
+
   it('flags leads signed more than SIGNED_NOT_LANDED_MONTHS ago and not landed, for those who may see them', async () => {
     const old = new Date();
     old.setUTCMonth(old.getUTCMonth() - 7);

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Actor, ConnectionType, CurrentActor, DecimalScalar, type GqlContext, type Connection } from '@zs/common';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
-import { LeadModel, LeadStatsGroupBy, type VisibleLead } from '@zs/leads';
+import { LeadModel, LeadStatsAttribution, LeadStatsGroupBy, type VisibleLead } from '@zs/leads';
 import { TargetProgressRowModel, UnitTargetModel, UnitTargetRevisionModel } from './unit-target.model';
 import { TargetsService } from './targets.service';
 import { isSignedNotLanded } from './signed-not-landed';
@@ -65,8 +65,10 @@ export class TargetProgressResolver {
     @CurrentActor() actor: Actor,
     @Args('year', { type: () => Int }) year: number,
     @Args('groupBy', { type: () => LeadStatsGroupBy }) groupBy: LeadStatsGroupBy,
+    @Args('attribution', { type: () => LeadStatsAttribution, nullable: true, defaultValue: LeadStatsAttribution.OWNER })
+    attribution?: LeadStatsAttribution | null,
   ): Promise<TargetProgressRowModel[]> {
-    return this.service.progress(actor, year, groupBy);
+    return this.service.progress(actor, year, groupBy, attribution ?? LeadStatsAttribution.OWNER);
   }
 
   @Query(() => SignedNotLandedConnection, {

@@ -14,7 +14,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '@zs/config';
 import { OrgTier, OrgUnitRepository } from '@zs/org';
 import { DomainEventType, OutboxService } from '@zs/outbox';
-import { LeadService, LeadStatsGroupBy, LeadStatsRepository, type LeadStatsRowModel, type VisibleLead } from '@zs/leads';
+import { LeadService, LeadStatsAttribution, LeadStatsGroupBy, LeadStatsRepository, type LeadStatsRowModel, type VisibleLead } from '@zs/leads';
 import { UnitTargetRepository } from './unit-target.repository';
 import type { TargetValues } from './unit-target.entity';
 import type { TargetProgressRowModel, UnitTargetModel, UnitTargetRevisionModel } from './unit-target.model';
@@ -92,18 +92,23 @@ export class TargetsService {
     return this.targets.history(target.unitId, target.year);
   }
 
-  async progress(actor: Actor, year: number, groupBy: LeadStatsGroupBy): Promise<TargetProgressRowModel[]> {
+  async progress(
+    actor: Actor,
+    year: number,
+    groupBy: LeadStatsGroupBy,
+    attribution: LeadStatsAttribution = LeadStatsAttribution.OWNER,
+  ): Promise<TargetProgressRowModel[]> {
     checkYear(year);
     const cutoff = signedNotLandedCutoff(this.config.signedNotLandedMonths);
     const [rows, watch] = await Promise.all([
-      this.stats.yearly(actor, year, groupBy),
+      this.stats.yearly(actor, year, groupBy, attribution),
       this.targets.signedNotLandedCounts(actor, cutoff, groupBy),
     ]);
     const result = await this.rows(rows, year, watch);
     if (groupBy !== LeadStatsGroupBy.DISTRICT) return result;
     // Each district's roll-up: its zones with their own targets and actuals.
     const [zoneRows, zoneWatch] = await Promise.all([
-      this.stats.yearly(actor, year, LeadStatsGroupBy.ZONE),
+      this.stats.yearly(actor, year, LeadStatsGroupBy.ZONE, attribution),
       this.targets.signedNotLandedCounts(actor, cutoff, LeadStatsGroupBy.ZONE),
     ]);
     const zones = await this.rows(zoneRows, year, zoneWatch);

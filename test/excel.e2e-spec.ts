@@ -39,10 +39,11 @@ describe('Excel: template, import, exports', () => {
 
   const get = (path: string, token?: string) =>
     fetch(`${t.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const upload = (token: string, name: string, body: Buffer, mode?: string) => {
+  const upload = (token: string, name: string, body: Buffer, mode?: string, format?: string) => {
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(body)]), name);
     if (mode) form.append('mode', mode);
+    if (format) form.append('format', format);
+    form.append('file', new Blob([new Uint8Array(body)]), name);
     return fetch(`${t.baseUrl}/imports/leads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   };
   async function xlsx(rows: (string | number | null)[][], headers = IMPORT_COLUMNS.map((c) => c.header)): Promise<Buffer> {
@@ -102,6 +103,15 @@ describe('Excel: template, import, exports', () => {
       expect(body.errors.map((e: any) => `${e.row}:${e.column}`).sort()).toEqual(
         ['3:项目名称', '3:产业', '3:投资额（万元）', '4:预计就业'].sort(),
       );
+      expect(await count()).toBe(before);
+
+      const bad = await upload(z1o, 'bad.xlsx', file, 'ALL_OR_NOTHING', 'xlsx');
+      expect(bad.status).toBe(422);
+      const badRows = rowsOf(await sheetOf(await bad.arrayBuffer()));
+      expect(badRows[0][0]).toBe('行号');
+      expect(badRows[0].at(-1)).toBe('错误');
+      expect(badRows.slice(1).map((r) => r[0])).toEqual([3, 4]);
+      expect(String(badRows[2].at(-1))).toContain('预计就业');
       expect(await count()).toBe(before);
 
       const partial: any = await (await upload(z1o, "bad.xlsx", file, "VALID_ROWS")).json();
@@ -204,6 +214,7 @@ describe('Excel: template, import, exports', () => {
       expect(lines.slice(1).every((l) => l.includes('DISTRICT'))).toBe(true);
       const bad = await get(`/exports/leads.xlsx?filter=${encodeURIComponent('{"stages":["NOPE"]}')}`, z1o);
       expect(bad.status).toBe(400);
+      await new Promise((r) => setTimeout(r, 200)); // the CSV's audit row follows its last byte
       const audit = await t.gql(`{ exportAudit(first: 100) { totalCount edges { node { kind rows filter actorKind } } } }`, {}, { token: cityAdmin });
       expect(audit.body.errors).toBeUndefined();
       expect(audit.body.data!.exportAudit.edges[0].node).toMatchObject({ kind: 'leads.csv', filter: '{"sharingScopes": ["DISTRICT"]}' });
@@ -240,7 +251,12 @@ describe('Excel export cap', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     expect(wb.worksheets[0].actualRowCount).toBe(3); // header + 2
-    const audit = await t.sql(`SELECT rows FROM export_audit`);
+    // The audit row is written once the last row is out: the client may finish reading a moment before.
+    let audit: any[] = [];
+    for (let i = 0; i < 50 && audit.length === 0; i++) {
+      audit = await t.sql(`SELECT rows FROM export_audit`);
+      if (audit.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
     expect(audit).toEqual([{ rows: 2 }]);
   });
 });

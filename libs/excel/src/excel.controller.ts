@@ -71,7 +71,18 @@ export class ExcelController {
     const raw = (body.mode ?? req.query.mode ?? ImportMode.ALL_OR_NOTHING) as string;
     if (!(Object.values(ImportMode) as string[]).includes(raw)) throw ValidationException.field('mode', 'must be ALL_OR_NOTHING or VALID_ROWS');
     if (!file) throw ValidationException.field('file', 'is required (multipart field "file")');
-    const report = await this.imports.run(actor, file, raw as ImportMode);
-    res.status(report.rolledBack ? 422 : 200).json(report);
+    const format = (body.format ?? req.query.format ?? 'json') as string;
+    if (format !== 'json' && format !== 'xlsx') throw ValidationException.field('format', 'must be json or xlsx');
+    const { table, ...report } = await this.imports.run(actor, file, raw as ImportMode);
+    res.status(report.rolledBack ? 422 : 200);
+    if (format === 'xlsx') {
+      // The same answer as a workbook of the bad rows (the counts in headers).
+      res.setHeader('x-import-imported', String(report.imported));
+      res.setHeader('x-import-errors', String(report.errors.length));
+      attachment(res, XLSX, 'import-errors.xlsx');
+      res.end(await this.imports.badRowsXlsx(report, table));
+      return;
+    }
+    res.json(report);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import ExcelJS from 'exceljs';
 import * as iconv from 'iconv-lite';
 import { parseString } from 'fast-csv';
@@ -32,6 +32,12 @@ export interface ImportReport {
   errors: RowError[];
   /** True when nothing was written (ALL_OR_NOTHING with a bad row). */
   rolledBack: boolean;
+}
+
+/** The file as read: its headers and each row's values (for the bad-rows workbook). */
+export interface ImportTable {
+  headers: string[];
+  rows: { row: number; values: Record<string, Cell> }[];
 }
 
 type Cell = string | null;
@@ -73,50 +79,83 @@ export class LeadImportService {
     private readonly leads: LeadService,
   ) {}
 
-  async run(actor: Actor, file: { buffer: Buffer; originalname: string }, mode: ImportMode): Promise<ImportReport> {
+  async run(actor: Actor, file: { buffer: Buffer; originalname: string }, mode: ImportMode): Promise<ImportReport & { table: ImportTable }> {
     if (actor.kind === 'user' && actor.role === 'VIEWER') throw new AccessDeniedException('Viewers cannot create leads');
     const table = await this.read(file);
     const report: ImportReport = { mode, rows: table.rows.length, imported: 0, alreadyImported: [], errors: [], rolledBack: false };
+    const work = async (outer: EntityManager | null): Promise<void> => {
+      const q = outer ?? this.db.manager;
+      // Every reference of the file in one look-up, not one per row.
+      const refs = table.rows.map((r) => r.values['外部编号']).filter((r): r is string => !!r && r.length <= 100);
+      const known: { ref: string }[] = refs.length
+        ? await q.query(`SELECT external_ref AS ref FROM lead_import_ref WHERE owner_unit_id = $1 AND external_ref = ANY($2::text[])`, [actor.unitId, refs])
+        : [];
+      const imported = new Set(known.map((k) => k.ref));
+      for (const { row, values } of table.rows) {
+        const ref = values['外部编号'];
+        if (ref && ref.length > 100) {
+          report.errors.push({ row, column: '外部编号', message: 'must be at most 100 characters' });
+          continue;
+        }
+        if (ref && imported.has(ref)) {
+          report.alreadyImported.push(row);
+          continue;
+        }
+        const input = this.toInput(values, row, report.errors);
+        if (!input) continue;
+        const write = async (tx: EntityManager) => {
+          // createLead's own transaction is a savepoint of `tx`: a failed row leaves nothing behind.
+          const lead = await this.leads.create(actor, input);
+          if (ref) {
+            await tx.query(`INSERT INTO lead_import_ref (owner_unit_id, external_ref, lead_id) VALUES ($1, $2, $3)`, [actor.unitId, ref, lead.id]);
+          }
+        };
+        try {
+          await (outer ? write(outer) : this.db.transaction(write));
+          // The same reference twice in one file: the second row is a duplicate of the first.
+          if (ref) imported.add(ref);
+          report.imported++;
+        } catch (e) {
+          if (!(e instanceof DomainException) || (e.code !== ErrorCode.BadUserInput && e.code !== ErrorCode.Conflict)) throw e;
+          if (e.fields.length === 0) report.errors.push({ row, column: null, message: e.message });
+          for (const f of e.fields) report.errors.push({ row, column: headerOf(f.path), message: f.message });
+        }
+      }
+    };
+    if (mode === ImportMode.VALID_ROWS) {
+      // Each row its own transaction: no long transaction of thousands of savepoints (PostgreSQL slows
+      // down sharply once one transaction holds more than 64 subtransactions).
+      await work(null);
+      return { ...report, table };
+    }
     try {
       await this.db.transaction(async (tx) => {
-        for (const { row, values } of table.rows) {
-          const ref = values['外部编号'];
-          if (ref && ref.length > 100) {
-            report.errors.push({ row, column: '外部编号', message: 'must be at most 100 characters' });
-            continue;
-          }
-          if (ref) {
-            const seen: unknown[] = await tx.query(`SELECT 1 FROM lead_import_ref WHERE owner_unit_id = $1 AND external_ref = $2`, [actor.unitId, ref]);
-            if (seen.length) {
-              report.alreadyImported.push(row);
-              continue;
-            }
-          }
-          const input = this.toInput(values, row, report.errors);
-          if (!input) continue;
-          try {
-            // A savepoint per row: a failed row leaves nothing behind and the transaction usable.
-            await this.db.transaction(async (sp) => {
-              const lead = await this.leads.create(actor, input);
-              if (ref) {
-                await sp.query(`INSERT INTO lead_import_ref (owner_unit_id, external_ref, lead_id) VALUES ($1, $2, $3)`, [actor.unitId, ref, lead.id]);
-              }
-            });
-            report.imported++;
-          } catch (e) {
-            if (!(e instanceof DomainException) || (e.code !== ErrorCode.BadUserInput && e.code !== ErrorCode.Conflict)) throw e;
-            if (e.fields.length === 0) report.errors.push({ row, column: null, message: e.message });
-            for (const f of e.fields) report.errors.push({ row, column: headerOf(f.path), message: f.message });
-          }
-        }
-        if (mode === ImportMode.ALL_OR_NOTHING && report.errors.length > 0) throw new Rollback();
+        await work(tx);
+        if (report.errors.length > 0) throw new Rollback();
       });
     } catch (e) {
       if (!(e instanceof Rollback)) throw e;
       report.rolledBack = true;
       report.imported = 0;
     }
-    return report;
+    return { ...report, table };
+  }
+
+  /** The bad rows as the caller sent them, with an 错误 column: fix them and import this file again. */
+  async badRowsXlsx(report: ImportReport, table: ImportTable): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('错误行');
+    const headers = table.headers.filter((h) => h);
+    sheet.addRow(['行号', ...headers, '错误']);
+    const byRow = new Map<number, RowError[]>();
+    for (const e of report.errors) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e]);
+    for (const r of table.rows) {
+      const errors = byRow.get(r.row);
+      if (!errors) continue;
+      sheet.addRow([r.row, ...headers.map((h) => r.values[h] ?? null), errors.map((e) => (e.column ? `${e.column}：${e.message}` : e.message)).join('；')]);
+    }
+    sheet.getRow(1).font = { bold: true };
+    return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
   private toInput(v: Record<string, Cell>, row: number, errors: RowError[]): CreateLeadInput | null {
@@ -148,7 +187,7 @@ export class LeadImportService {
   }
 
   /** The file as header → value rows; anything that is not the template is refused before a row is written. */
-  private async read(file: { buffer: Buffer; originalname: string }): Promise<{ rows: { row: number; values: Record<string, Cell> }[] }> {
+  private async read(file: { buffer: Buffer; originalname: string }): Promise<ImportTable> {
     if (file.buffer.length > IMPORT_MAX_BYTES) throw ValidationException.field('file', 'is larger than 20 MB');
     const isZip = file.buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
     let matrix: Cell[][];
@@ -202,6 +241,6 @@ export class LeadImportService {
       });
       return [{ row: i + 2, values }];
     });
-    return { rows };
+    return { headers, rows };
   }
 }

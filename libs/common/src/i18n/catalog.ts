@@ -9,6 +9,7 @@ export type Language = 'en' | 'zh';
  */
 export const ZH: Readonly<Record<string, string>> = {
   // matchmaking events (libs/matchmaking), targets (libs/targets), Excel (libs/excel)
+  'must be json or xlsx': '必须是 json 或 xlsx',
   'The export audit is for city administrators': '导出审计仅供市级管理员查看',
   'must be the JSON of a LeadFilter': '必须是 LeadFilter 的 JSON',
   'is not a LeadFilter field': '不是 LeadFilter 的字段',

@@ -1,6 +1,9 @@
 import ExcelJS from 'exceljs';
 import * as iconv from 'iconv-lite';
-import { seedXian, startTestApp, userToken, type TestApp } from './support/harness';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cli, seedXian, startTestApp, userToken, type TestApp } from './support/harness';
 import { IMPORT_COLUMNS, EXPORT_COLUMNS } from '@zs/excel';
 
 async function sheetOf(buf: ArrayBuffer): Promise<ExcelJS.Worksheet> {
@@ -128,6 +131,27 @@ describe('Excel: template, import, exports', () => {
       expect(await t.sql(`SELECT 1 FROM lead WHERE title = '国标编码项目' AND investor_name = '国标有限公司'`)).toHaveLength(1);
       const bom = Buffer.from(`\uFEFF${headers}带BOM项目,IC,带BOM有限公司,\r\n`, 'utf8');
       expect(await (await upload(z1o, 'bom.csv', bom)).json()).toMatchObject({ imported: 1, errors: [] });
+    });
+
+    it('imports from the command line as a named user of the unit (npm run cli -- leads:import FILE …)', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'zs-import-'));
+      const file = path.join(dir, 'leads.csv');
+      writeFileSync(file, '项目名称,产业,投资方名称,外部编号\r\n命令行导入项目,NEV,命令行有限公司,CLI-1\r\n');
+      const ok = await cli(t, 'leads:import', file, '--unit', '610115-Z1', '--as', 'xl-z1o', '--mode', 'VALID_ROWS');
+      expect(ok.err).toBe('');
+      expect(ok.code).toBe(0);
+      expect(ok.out).toContain('1 row(s): 1 imported');
+      const again = await cli(t, 'leads:import', file, '--unit', '610115-Z1', '--as', 'xl-z1o');
+      expect(again.out).toContain('1 already imported');
+      const wrongUnit = await cli(t, 'leads:import', file, '--unit', '610115-Z2', '--as', 'xl-z1o');
+      expect(wrongUnit.code).toBe(1);
+      expect(wrongUnit.err).toContain('--unit');
+      const bad = path.join(dir, 'bad.csv');
+      writeFileSync(bad, '项目名称,产业,投资方名称\r\nx,NOPE,坏有限公司\r\n');
+      const failed = await cli(t, 'leads:import', bad, '--unit', '610115-Z1', '--as', 'xl-z1o');
+      expect(failed.code).toBe(1);
+      expect(failed.err).toContain('row 2 产业');
+      expect(await t.sql(`SELECT 1 FROM lead WHERE investor_name = '坏有限公司'`)).toHaveLength(0);
     });
 
     it('refuses malformed files, wrong headers, viewers and a bad mode with clear errors, writing nothing', async () => {

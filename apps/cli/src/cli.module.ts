@@ -6,13 +6,14 @@ import { CodeItemModule } from '@zs/codes';
 import { OrgUnitModule } from '@zs/org';
 import { IdentityModule } from '@zs/identity';
 import { OutboxModule } from '@zs/outbox';
+import { ExcelModule } from '@zs/excel';
 
 @Module({})
 export class CliModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule, OutboxModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule, OutboxModule, ExcelModule],
     };
   }
 }

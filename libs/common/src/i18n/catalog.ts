@@ -10,6 +10,9 @@ export type Language = 'en' | 'zh';
 export const ZH: Readonly<Record<string, string>> = {
   // matchmaking events (libs/matchmaking), targets (libs/targets), Excel (libs/excel)
   'must be json or xlsx': '必须是 json 或 xlsx',
+  'no such active user': '没有这个在用的用户',
+  'is not the unit of the user given with --as': '不是 --as 所指用户的单位',
+  'cannot be read': '无法读取',
   'The export audit is for city administrators': '导出审计仅供市级管理员查看',
   'must be the JSON of a LeadFilter': '必须是 LeadFilter 的 JSON',
   'is not a LeadFilter field': '不是 LeadFilter 的字段',

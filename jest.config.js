@@ -25,7 +25,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-const libs = ['config', 'common', 'database', 'queue', 'org', 'identity', 'codes', 'leads', 'outbox', 'ops', 'search', 'notifications', 'webhooks', 'testing'];
+const libs = ['config', 'common', 'database', 'queue', 'org', 'identity', 'codes', 'leads', 'outbox', 'ops', 'search', 'notifications', 'webhooks', 'matchmaking', 'targets', 'excel', 'testing'];
 
 const shared = {
   testEnvironment: 'node',

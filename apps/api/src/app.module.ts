@@ -13,6 +13,9 @@ import { LeadsModule } from '@zs/leads';
 import { SearchModule } from '@zs/search';
 import { WebhooksModule } from '@zs/webhooks';
 import { NotificationsModule, QueueDashboardModule } from '@zs/notifications';
+import { MatchmakingModule } from '@zs/matchmaking';
+import { TargetsModule } from '@zs/targets';
+import { ExcelModule } from '@zs/excel';
 import { IdeModule, MetricsModule, MetricsService, OpsModule, graphqlMetricsPlugin } from '@zs/ops';
 import { graphqlOptions } from './graphql-options';
 import { LabelsModule } from './labels/labels.module';
@@ -49,6 +52,9 @@ export class AppModule {
         WebhooksModule,
         NotificationsModule,
         QueueDashboardModule,
+        MatchmakingModule,
+        TargetsModule,
+        ExcelModule,
         ...extra,
       ],
       providers: [{ provide: APP_GUARD, useClass: GqlAuthGuard }],

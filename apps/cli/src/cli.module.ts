@@ -7,13 +7,14 @@ import { OrgUnitModule } from '@zs/org';
 import { IdentityModule } from '@zs/identity';
 import { OutboxModule } from '@zs/outbox';
 import { SearchIndexModule } from '@zs/search';
+import { ExcelModule } from '@zs/excel';
 
 @Module({})
 export class CliModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule, OutboxModule, SearchIndexModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, CodeItemModule, OrgUnitModule, IdentityModule, OutboxModule, SearchIndexModule, ExcelModule],
     };
   }
 }

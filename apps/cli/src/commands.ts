@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainException } from '@zs/common';
 import { OrgTier, OrgUnitService } from '@zs/org';
 import { ApiClientService, UserService } from '@zs/identity';
+import { importLeadsFromCli } from '@zs/excel';
 import { OUTBOX_COMMANDS } from './outbox-commands';
 import { SEARCH_COMMANDS } from './search-commands';
 
@@ -10,6 +11,8 @@ export type Args = Record<string, string | boolean | undefined>;
 
 export interface Command {
   usage: string;
+  /** The option a leading bare argument stands for (`leads:import FILE` = `--file FILE`). */
+  positional?: string;
   run(app: INestApplicationContext, args: Args): Promise<string>;
 }
 
@@ -121,6 +124,14 @@ export const COMMANDS: Record<string, Command> = {
       const { name } = required(args, 'name');
       await app.get(ApiClientService).revoke(name);
       return `Revoked API client ${name}`;
+    },
+  },
+  'leads:import': {
+    usage: 'leads:import FILE --unit CODE --as USERNAME [--mode ALL_OR_NOTHING|VALID_ROWS]',
+    positional: 'file',
+    async run(app, args) {
+      const given = required(args, 'file', 'unit', 'as');
+      return importLeadsFromCli(app, given.file, given.unit, given.as, optional(args, 'mode') ?? 'ALL_OR_NOTHING');
     },
   },
   ...OUTBOX_COMMANDS,

@@ -82,7 +82,8 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<num
   }
   let app: INestApplicationContext | undefined;
   try {
-    const values = parseOptions(rest);
+    const bare = command.positional && rest[0] !== undefined && !rest[0].startsWith('--');
+    const values = parseOptions(bare ? [`--${command.positional}`, ...rest] : rest);
     if (opts.context) {
       io.out(await command.run(opts.context, values));
       return 0;

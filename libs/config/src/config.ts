@@ -26,6 +26,10 @@ export interface AppConfig {
   outbox: OutboxSettings;
   webhooks: WebhookSettings;
   notifications: NotificationSettings;
+  /** Leads signed longer ago than this and not landed are flagged (签约未落地, SIGNED_NOT_LANDED_MONTHS). */
+  signedNotLandedMonths: number;
+  /** Rows one lead export may hold (EXPORT_MAX_ROWS). */
+  exportMaxRows: number;
 }
 
 export interface WebhookSettings {
@@ -359,6 +363,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     } else notifications.wsAuthRecheckMs = parsed * 1000;
   }
 
+  const signedNotLandedMonths = int('SIGNED_NOT_LANDED_MONTHS', 6, 1, 120);
+  const exportMaxRows = int('EXPORT_MAX_ROWS', 10000, 1, 1000000);
+
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return {
     nodeEnv,
@@ -382,5 +389,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outbox,
     webhooks,
     notifications,
+    signedNotLandedMonths,
+    exportMaxRows,
   };
 }

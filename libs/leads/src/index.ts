@@ -13,3 +13,5 @@ export * from './lead.model';
 export * from './lead.loader';
 export * from './sql';
 export * from './lead-audience';
+export * from './stats/lead-stats.repository';
+export * from './stats/lead-stats.model';

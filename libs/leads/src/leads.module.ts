@@ -62,6 +62,6 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
     LeadStatsRepository,
     LeadStatsResolver,
   ],
-  exports: [LeadService, LeadRepository, LeadLoader],
+  exports: [LeadService, LeadRepository, LeadLoader, LeadStatsRepository],
 })
 export class LeadsModule {}

@@ -172,7 +172,16 @@ export class NotificationPlanner {
       case DomainEventType.LeadUpdated:
       case DomainEventType.LeadActivityAdded:
       case DomainEventType.ReferralWithdrawn:
+      case DomainEventType.LeadAddedToEvent:
+      case DomainEventType.LeadRemovedFromEvent:
         return [generic()];
+      // A signing at an event also moves the stage (its own lead.stage_changed tells the chain);
+      // events and targets are no lead's news.
+      case DomainEventType.LeadSignedAtEvent:
+      case DomainEventType.MatchmakingEventCreated:
+      case DomainEventType.MatchmakingEventUpdated:
+      case DomainEventType.UnitTargetsSet:
+        return [];
       default: {
         const unreachable: never = event.type;
         throw new Error(`unhandled event type ${String(unreachable)}`);
@@ -274,6 +283,13 @@ export function kindOf(type: DomainEventType): NotificationKind {
       return NotificationKind.CONFLICT_DETECTED;
     case DomainEventType.ConflictResolved:
       return NotificationKind.CONFLICT_RESOLVED;
+    case DomainEventType.LeadAddedToEvent:
+    case DomainEventType.LeadRemovedFromEvent:
+    case DomainEventType.LeadSignedAtEvent:
+    case DomainEventType.MatchmakingEventCreated:
+    case DomainEventType.MatchmakingEventUpdated:
+    case DomainEventType.UnitTargetsSet:
+      return NotificationKind.LEAD_UPDATED;
     default: {
       const unreachable: never = type;
       throw new Error(`unhandled event type ${String(unreachable)}`);

@@ -11,6 +11,14 @@ export enum DomainEventType {
   LeadActivityAdded = 'lead.activity_added',
   ConflictDetected = 'lead.conflict_detected',
   ConflictResolved = 'lead.conflict_resolved',
+  // libs/matchmaking: event rows carry no lead (leadId null) but the eventId in the payload.
+  MatchmakingEventCreated = 'matchmaking.event_created',
+  MatchmakingEventUpdated = 'matchmaking.event_updated',
+  LeadAddedToEvent = 'lead.added_to_event',
+  LeadRemovedFromEvent = 'lead.removed_from_event',
+  LeadSignedAtEvent = 'lead.signed_at_event',
+  // libs/targets
+  UnitTargetsSet = 'targets.set',
 }
 
 export interface DomainEvent {

@@ -45,6 +45,13 @@ export function webhookEventOf(type: DomainEventType): WebhookEventType | null {
     case DomainEventType.LeadActivityAdded:
     case DomainEventType.ConflictDetected:
     case DomainEventType.ConflictResolved:
+    // Matchmaking and target events: internal planning data, not part of the partner contract (yet).
+    case DomainEventType.MatchmakingEventCreated:
+    case DomainEventType.MatchmakingEventUpdated:
+    case DomainEventType.LeadAddedToEvent:
+    case DomainEventType.LeadRemovedFromEvent:
+    case DomainEventType.LeadSignedAtEvent:
+    case DomainEventType.UnitTargetsSet:
       return null;
   }
 }

@@ -13,6 +13,8 @@ import { ConflictCases1764800000000 } from './1764800000000-conflict-cases';
 import { Notifications1764820000000 } from './1764820000000-notifications';
 import { Webhooks1764830000000 } from './1764830000000-webhooks';
 import { LeadVisibilityIndex1764840000000 } from './1764840000000-lead-visibility-index';
+import { MatchmakingTargets1764850000000 } from './1764850000000-matchmaking-targets';
+import { LeadImportRef1764850001000 } from './1764850001000-lead-import-ref';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   Notifications1764820000000,
   Webhooks1764830000000,
   LeadVisibilityIndex1764840000000,
+  MatchmakingTargets1764850000000,
+  LeadImportRef1764850001000,
 ];

@@ -8,6 +8,17 @@ export enum LeadStatsGroupBy {
 
 registerEnumType(LeadStatsGroupBy, { name: 'LeadStatsGroupBy' });
 
+/** Whom a landing counts for: the owner unit (default) or the zone the lead landed in. */
+export enum LeadStatsAttribution {
+  OWNER = 'OWNER',
+  LANDING_ZONE = 'LANDING_ZONE',
+}
+
+registerEnumType(LeadStatsAttribution, {
+  name: 'LeadStatsAttribution',
+  description: 'OWNER: every figure by owner unit; LANDING_ZONE: landings (count and investment) by the zone the lead landed in',
+});
+
 @ObjectType('LeadStatsRow', { description: '签约落地: one unit’s figures for one year (Asia/Shanghai calendar year)' })
 export class LeadStatsRowModel {
   @Field(() => Int) year!: number;
@@ -15,6 +26,7 @@ export class LeadStatsRowModel {
   @Field(() => Int, { description: 'Leads signed in the year' }) signed!: number;
   @Field(() => Int, { description: 'Leads landed in the year' }) landed!: number;
   @Field(() => DecimalScalar, { description: 'Investment (万元) of the leads signed in the year' }) signedInvestment!: string;
+  @Field(() => DecimalScalar, { description: 'Investment (万元) of the leads landed in the year' }) landedInvestment!: string;
   @Field(() => Int, { description: 'Expected jobs of the leads signed in the year' }) expectedJobs!: number;
   unitId!: string;
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '@zs/common';
 import { leadAccess } from '../lead-visibility';
 import { SqlParams } from '../sql';
-import { LeadStatsGroupBy, type LeadStatsRowModel } from './lead-stats.model';
+import { LeadStatsAttribution, LeadStatsGroupBy, type LeadStatsRowModel } from './lead-stats.model';
 
 @Injectable()
 export class LeadStatsRepository {
@@ -14,7 +14,12 @@ export class LeadStatsRepository {
    * Per unit of `groupBy` tier in the caller's subtree; a district's figures include its zones.
    * Only leads the caller may see are counted.
    */
-  yearly(actor: Actor, year: number, groupBy: LeadStatsGroupBy): Promise<LeadStatsRowModel[]> {
+  yearly(
+    actor: Actor,
+    year: number,
+    groupBy: LeadStatsGroupBy,
+    attribution: LeadStatsAttribution = LeadStatsAttribution.OWNER,
+  ): Promise<LeadStatsRowModel[]> {
     const p = new SqlParams();
     const visible = leadAccess(actor, p).visible();
     // Constant bounds (Asia/Shanghai is UTC+8 without DST): no time-zone function evaluated per row.
@@ -26,6 +31,22 @@ export class LeadStatsRepository {
     // Only leads owned inside the caller's subtree can belong to one of its units.
     const subtree = `${p.add(actor.unitPath)}::text || '%'`;
     const belongs = groupBy === LeadStatsGroupBy.ZONE ? 'o.unit_id = u.id' : `o.path LIKE u.path || '%'`;
+    // LANDING_ZONE: landings counted where they landed (a lead found by one unit often lands in another).
+    const byZone = attribution === LeadStatsAttribution.LANDING_ZONE;
+    const ldBelongs = groupBy === LeadStatsGroupBy.ZONE ? 'ld.unit_id = u.id' : `ld.path LIKE u.path || '%'`;
+    const landingCte = byZone
+      ? `, ld AS MATERIALIZED (
+         SELECT l.landing_unit_id AS unit_id, lu.path, count(*) AS landed, sum(l.investment_amount) AS landed_investment
+           FROM lead l JOIN org_unit lu ON lu.id = l.landing_unit_id
+          WHERE lu.path LIKE ${subtree} AND ${inYear('landed_at')} AND ${visible}
+          GROUP BY l.landing_unit_id, lu.path)`
+      : '';
+    const landed = byZone
+      ? `(SELECT COALESCE(sum(ld.landed), 0) FROM ld WHERE ${ldBelongs})::int`
+      : 'COALESCE(sum(o.landed), 0)::int';
+    const landedInvestment = byZone
+      ? `(SELECT COALESCE(sum(ld.landed_investment), 0) FROM ld WHERE ${ldBelongs})::numeric(18, 2)::text`
+      : 'COALESCE(sum(o.landed_investment), 0)::numeric(18, 2)::text';
     return this.db.query(
       `WITH o AS MATERIALIZED (
          SELECT l.owner_unit_id AS unit_id,
@@ -33,16 +54,18 @@ export class LeadStatsRepository {
                 count(*) FILTER (WHERE ${inYear('signed_at')}) AS signed,
                 count(*) FILTER (WHERE ${inYear('landed_at')}) AS landed,
                 sum(l.investment_amount) FILTER (WHERE ${inYear('signed_at')}) AS investment,
+                sum(l.investment_amount) FILTER (WHERE ${inYear('landed_at')}) AS landed_investment,
                 sum(l.expected_jobs) FILTER (WHERE ${inYear('signed_at')}) AS jobs
            FROM lead l
           WHERE l.owner_unit_id IN (SELECT s.id FROM org_unit s WHERE s.path LIKE ${subtree}) AND ((${inYear('created_at')}) OR (${inYear('signed_at')}) OR (${inYear('landed_at')})) AND ${visible}
           GROUP BY l.owner_unit_id),
-       op AS (SELECT o.*, ou.path FROM o JOIN org_unit ou ON ou.id = o.unit_id)
+       op AS (SELECT o.*, ou.path FROM o JOIN org_unit ou ON ou.id = o.unit_id)${landingCte}
        SELECT u.id AS "unitId", ${p.add(year)}::int AS year,
               COALESCE(sum(o.new_leads), 0)::int AS "newLeads",
               COALESCE(sum(o.signed), 0)::int AS signed,
-              COALESCE(sum(o.landed), 0)::int AS landed,
+              ${landed} AS landed,
               COALESCE(sum(o.investment), 0)::numeric(18, 2)::text AS "signedInvestment",
+              ${landedInvestment} AS "landedInvestment",
               COALESCE(sum(o.jobs), 0)::int AS "expectedJobs"
          FROM org_unit u
          LEFT JOIN op o ON ${belongs}

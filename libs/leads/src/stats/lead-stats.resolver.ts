@@ -1,7 +1,7 @@
 import { Args, Int, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
 import { type Actor, CurrentActor, type GqlContext, ValidationException } from '@zs/common';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
-import { LeadStatsGroupBy, LeadStatsRowModel } from './lead-stats.model';
+import { LeadStatsAttribution, LeadStatsGroupBy, LeadStatsRowModel } from './lead-stats.model';
 import { LeadStatsRepository } from './lead-stats.repository';
 
 @Resolver(() => LeadStatsRowModel)
@@ -16,9 +16,11 @@ export class LeadStatsResolver {
     @CurrentActor() actor: Actor,
     @Args('year', { type: () => Int }) year: number,
     @Args('groupBy', { type: () => LeadStatsGroupBy }) groupBy: LeadStatsGroupBy,
+    @Args('attribution', { type: () => LeadStatsAttribution, nullable: true, defaultValue: LeadStatsAttribution.OWNER })
+    attribution?: LeadStatsAttribution | null,
   ): Promise<LeadStatsRowModel[]> {
     if (year < 2000 || year > 2100) throw ValidationException.field('year', 'must be between 2000 and 2100');
-    return this.stats.yearly(actor, year, groupBy);
+    return this.stats.yearly(actor, year, groupBy, attribution ?? LeadStatsAttribution.OWNER);
   }
 
   @ResolveField(() => OrgUnitModel)

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../database/src/migrations';
@@ -10,6 +11,11 @@ import { adminDatabaseUrl, databaseUrl, randomSuffix, templateDatabaseName } fro
 export default async function globalSetup(): Promise<void> {
   // Several projects (e2e, pglite) share one run: the first sets it up.
   if (process.env.ZS_TEST_RUN_ID) return;
+  // Suites that run the built code (the generator in bench/, a worker child process) find dist/ current;
+  // building here, once, keeps test files from building it concurrently.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildIfStale } = require('../../../scripts/build-if-stale.js') as { buildIfStale(root: string): boolean };
+  buildIfStale(path.resolve(__dirname, '../../..'));
   const runId = `${Date.now().toString(36)}_${randomSuffix()}`;
   process.env.ZS_TEST_RUN_ID = runId;
   const template = templateDatabaseName(runId);

@@ -25,6 +25,22 @@ export interface LeadFacts extends LeadAudienceFacts {
   ownerUnitName: string;
 }
 
+/** A chunk as the json rows its insert statements unnest. */
+function chunkRow(c: FanoutChunk, userIds: string[]) {
+  return {
+    event_id: c.eventId,
+    seq: c.seq,
+    kind: c.kind,
+    lead_id: c.leadId,
+    actor_kind: c.actorKind,
+    actor_id: c.actorId,
+    actor_unit_id: c.actorUnitId,
+    title: c.title,
+    body: c.body,
+    user_ids: userIds,
+  };
+}
+
 /** Who may be told: the union of these sets (each user once), before the visibility rule filters them. */
 export interface CandidateSpec {
   /** Users of exactly these units. */
@@ -118,17 +134,7 @@ export class NotificationRepository {
   // --- stage 1 -----------------------------------------------------------------------------------
 
   async leadFacts(m: Queryable, leadId: string): Promise<LeadFacts | null> {
-    const rows: LeadFacts[] = await m.query(
-      `SELECT l.id, l.code, l.title, l.industry_code AS "industryCode", l.stage::text AS stage,
-              l.sharing_scope::text AS "sharingScope", l.owner_unit_id AS "ownerUnitId", ou.path AS "ownerPath",
-              ou.name AS "ownerUnitName",
-              ARRAY(SELECT au.path FROM lead_assignment la JOIN org_unit au ON au.id = la.unit_id WHERE la.lead_id = l.id) AS "assignedPaths",
-              ARRAY(SELECT ru.path FROM lead_referral lr JOIN org_unit ru ON ru.id = lr.to_unit_id
-                     WHERE lr.lead_id = l.id AND lr.status = 'PENDING') AS "pendingReferralPaths"
-         FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id WHERE l.id = $1`,
-      [leadId],
-    );
-    return rows[0] ?? null;
+    return (await this.leadFactsMany(m, [leadId])).get(leadId) ?? null;
   }
 
   async leadFactsMany(m: Queryable, leadIds: string[]): Promise<Map<string, LeadFacts>> {
@@ -291,18 +297,7 @@ export class NotificationRepository {
 
   /** Stores the chunks of many planned events and closes their plan requests, in one statement. */
   async storePlans(tx: EntityManager, eventIds: string[], chunks: FanoutChunk[]): Promise<void> {
-    const rows = chunks.map((c) => ({
-      event_id: c.eventId,
-      seq: c.seq,
-      kind: c.kind,
-      lead_id: c.leadId,
-      actor_kind: c.actorKind,
-      actor_id: c.actorId,
-      actor_unit_id: c.actorUnitId,
-      title: c.title,
-      body: c.body,
-      user_ids: c.userIds,
-    }));
+    const rows = chunks.map((c) => chunkRow(c, c.userIds));
     await tx.query(
       `WITH ins AS (
          INSERT INTO notification_fanout (event_id, seq, kind, lead_id, actor_kind, actor_id, actor_unit_id, title, body, user_ids)
@@ -362,18 +357,7 @@ export class NotificationRepository {
    */
   async deliverChunks(deliveries: { chunk: FanoutChunk; userIds: string[] }[]): Promise<{ id: string; userId: string }[]> {
     if (deliveries.length === 0) return [];
-    const rows = deliveries.map(({ chunk: c, userIds }) => ({
-      event_id: c.eventId,
-      seq: c.seq,
-      kind: c.kind,
-      lead_id: c.leadId,
-      actor_kind: c.actorKind,
-      actor_id: c.actorId,
-      actor_unit_id: c.actorUnitId,
-      title: c.title,
-      body: c.body,
-      user_ids: userIds,
-    }));
+    const rows = deliveries.map(({ chunk, userIds }) => chunkRow(chunk, userIds));
     return this.db.query(
       `WITH x AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, seq int, kind text, lead_id uuid, actor_kind text,

@@ -493,6 +493,29 @@ describe('search conformance', () => {
     expect(JSON.stringify(errorsOf(res)[0].extensions)).toContain(path);
   });
 
+  it('search postings (migration 1764873000000) equal what their lead rows make, also inside the writing transaction', async () => {
+    const COLS = 'term, id, score, updated_at, owner_unit_id, sharing_scope, stage, industry_code, capital_source_code, attraction_mode_codes';
+    // Both directions of EXCEPT ALL: a posting missing or left over (stale columns count as both).
+    const drift = `WITH e AS (SELECT p.term, l.id, p.score, l.updated_at, l.owner_unit_id, l.sharing_scope, l.stage, l.industry_code,
+        l.capital_source_code, l.attraction_mode_codes FROM lead l, zs_search_postings(l.code, l.title, l.investor_name, l.summary, l.description) p)
+      SELECT (SELECT count(*) FROM (SELECT * FROM e EXCEPT ALL SELECT ${COLS} FROM lead_search_posting) a)::int AS missing,
+             (SELECT count(*) FROM (SELECT ${COLS} FROM lead_search_posting EXCEPT ALL SELECT * FROM e) b)::int AS extra,
+             (SELECT count(*) FROM lead_search_posting WHERE term = '')::int AS everyone, (SELECT count(*) FROM lead)::int AS leads`;
+    await withPg(t.db.url, async (c) => {
+      const before = (await c.query(drift)).rows[0];
+      expect(before).toEqual({ missing: 0, extra: 0, everyone: before.leads, leads: world.leads.size });
+      await c.query('BEGIN');
+      try {
+        await c.query(`UPDATE lead SET title = '改写后的矩阵标题', stage = 'LOST', sharing_scope = 'PUBLIC', updated_at = now() + interval '1 day' WHERE id = $1`, [corpus.byd.id]);
+        expect((await c.query(drift)).rows[0]).toMatchObject({ missing: 0, extra: 0 });
+        const row = (await c.query(`SELECT stage, sharing_scope, score FROM lead_search_posting WHERE id = $1 AND term = '矩阵'`, [corpus.byd.id])).rows;
+        expect(row).toEqual([{ stage: 'LOST', sharing_scope: 'PUBLIC', score: 16 }]);
+      } finally {
+        await c.query('ROLLBACK');
+      }
+    });
+  });
+
   it('needs authentication', async () => {
     expect(outcomeOf(await t.gql(SEARCH, { q: '芯片' }))).toBe('UNAUTHENTICATED');
   });

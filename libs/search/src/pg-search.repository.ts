@@ -13,7 +13,7 @@ import {
   type SearchEngine,
   type SearchRequest,
 } from './search-engine';
-import { likePatterns, needsRecheck, toTsquery } from './search-text';
+import { isCjkBigram, likePatterns, needsRecheck, toTsquery } from './search-text';
 import { correct, maxTypos } from './typo';
 
 const COLS = 'l.code, l.title, l.investor_name, l.summary, l.description';
@@ -71,6 +71,27 @@ const LABELLED: Partial<Record<LeadFacet, string>> = {
       FROM (SELECT am AS v, count(*)::int AS n FROM m, unnest(m.attraction_mode_codes) AS am GROUP BY am) a
       LEFT JOIN code_item ci ON ci.kind = 'ATTRACTION_MODE' AND ci.code = a.v`,
 };
+
+// LeadFilter fields filterSql turns into predicates on columns lead_search_posting also has.
+const POSTING_FILTERS = new Set(['stages', 'industryCodes', 'capitalSourceCodes', 'attractionModeCodes', 'ownerUnitIds', 'includeDescendants', 'sharingScopes']);
+// Sorts whose key the posting carries (RELEVANCE: its score, then updated_at and id).
+const POSTING_SORTS = new Set([LeadSearchSort.RELEVANCE, LeadSearchSort.UPDATED_DESC]);
+
+/**
+ * The posting term that answers a request exactly (migration 1764873000000), or null: the empty
+ * query (term '') or a single CJK bigram (its posting is exactly the leads containing it — the
+ * LIKE recheck could not remove any), no industry name matched (that OR needs the lead row), and
+ * a filter only on columns the posting carries.
+ */
+function postingTerm(tokens: string[], industries: string[], filter: LeadFilter): string | null {
+  if (industries.length > 0) return null;
+  for (const [k, v] of Object.entries(filter)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (!POSTING_FILTERS.has(k)) return null;
+  }
+  if (tokens.length === 0) return '';
+  return tokens.length === 1 && isCjkBigram(tokens[0]) ? tokens[0] : null;
+}
 
 /**
  * The PostgreSQL engine: the index lives in the database (expression GIN over zs_search_tsv), so
@@ -174,15 +195,33 @@ export class PgSearchRepository implements SearchEngine {
     const industries = await this.industriesMatching(r.tokens);
     const from = 'FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id';
 
+    // A term's postings carry the visibility, filter and facet columns (aliased `l`, so leadAccess and
+    // filterSql apply unchanged): total, facets and the top page become index-only scans.
+    const term = postingTerm(r.tokens, industries, r.filter);
+    const posting = (p: SqlParams) => {
+      const where = this.leads.filterSql(leadAccess(actor, p), r.filter, p, actor);
+      where.unshift(`l.term = ${p.add(term)}::text`);
+      return where;
+    };
+
     const hp = new SqlParams();
-    const hitWhere = this.where(actor, r.filter, r.tokens, industries, hp);
-    const score = this.score(r.tokens, industries, hp);
-    const hitsSql = `SELECT l.id, (${score})::float8 AS score ${from} WHERE ${hitWhere.join(' AND ')}
-      ORDER BY ${ORDER[r.sort]} LIMIT ${hp.add(r.limit)} OFFSET ${hp.add(r.offset)}`;
+    let hitsSql: string;
+    if (term !== null && POSTING_SORTS.has(r.sort)) {
+      const hitWhere = posting(hp);
+      hitsSql = `SELECT l.id, l.score::float8 AS score FROM lead_search_posting l WHERE ${hitWhere.join(' AND ')}
+        ORDER BY ${r.sort === LeadSearchSort.RELEVANCE ? 'l.score DESC, l.updated_at DESC, l.id DESC' : ORDER[r.sort]}
+        LIMIT ${hp.add(r.limit)} OFFSET ${hp.add(r.offset)}`;
+    } else {
+      const hitWhere = this.where(actor, r.filter, r.tokens, industries, hp);
+      const score = this.score(r.tokens, industries, hp);
+      hitsSql = `SELECT l.id, (${score})::float8 AS score ${from} WHERE ${hitWhere.join(' AND ')}
+        ORDER BY ${ORDER[r.sort]} LIMIT ${hp.add(r.limit)} OFFSET ${hp.add(r.offset)}`;
+    }
 
     // Total and every facet from the matched set, grouped in one pass.
     const cp = new SqlParams();
-    const countWhere = this.where(actor, r.filter, r.tokens, industries, cp);
+    const source = term !== null ? 'FROM lead_search_posting l' : from;
+    const countWhere = term !== null ? posting(cp) : this.where(actor, r.filter, r.tokens, industries, cp);
     const facets = [...new Set(r.facets)];
     const cols = [...new Set(facets.map((f) => GROUPED[f]).filter((c): c is string => c !== undefined))];
     const sets = ['()', ...cols.map((c) => `(${c})`)].join(', ');
@@ -190,7 +229,7 @@ export class PgSearchRepository implements SearchEngine {
     const value = cols.map((c) => `WHEN GROUPING(${c}) = 0 THEN ${c}::text`).join(' ');
     const aggSql = `WITH m AS MATERIALIZED (
         SELECT l.stage, l.sharing_scope, l.industry_code, l.capital_source_code, l.attraction_mode_codes, l.owner_unit_id
-        ${from} WHERE ${countWhere.join(' AND ')}),
+        ${source} WHERE ${countWhere.join(' AND ')}),
       g AS (${
         cols.length
           ? `SELECT CASE ${which} ELSE 'total' END AS col, CASE ${value} END AS v, count(*)::int AS n FROM m GROUP BY GROUPING SETS (${sets})`

@@ -82,6 +82,11 @@ export function needsRecheck(tokens: readonly string[]): boolean {
   return tokens.some((t) => IS_CJK.test(t) && [...t].length >= 3);
 }
 
+/** A token of exactly two CJK characters: one index term, matched exactly by it. */
+export function isCjkBigram(token: string): boolean {
+  return IS_CJK.test(token) && [...token].length === 2;
+}
+
 /** `%token%` for each token; tokens hold only letters, digits and CJK, so nothing needs escaping. */
 export function likePatterns(tokens: readonly string[]): string[] {
   return tokens.map((t) => `%${t}%`);

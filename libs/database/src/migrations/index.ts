@@ -15,6 +15,7 @@ import { Webhooks1764830000000 } from './1764830000000-webhooks';
 import { LeadVisibilityIndex1764840000000 } from './1764840000000-lead-visibility-index';
 import { MatchmakingTargets1764850000000 } from './1764850000000-matchmaking-targets';
 import { LeadImportRef1764850001000 } from './1764850001000-lead-import-ref';
+import { SearchPostings1764873000000 } from './1764873000000-search-postings';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   LeadVisibilityIndex1764840000000,
   MatchmakingTargets1764850000000,
   LeadImportRef1764850001000,
+  SearchPostings1764873000000,
 ];

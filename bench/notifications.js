@@ -23,7 +23,8 @@
  * 3. Baseline: as many BullMQ no-op jobs, added in bulks of 100, one worker of the same concurrency as
  *    stage 2 → jobs/s; and add → processed latency of single jobs at the same pace.
  *
- * Environment: BENCH_NOTIFY_EVENTS (10000), BENCH_NOTIFY_LATENCY (200), BENCH_NOTIFY_USERS_PER_UNIT (4),
+ * Environment: BENCH_NOTIFY_WRITER (bulk: one INSERT of 100 events per transaction, OutboxService.recordMany,
+ * so the writer does not bound what is measured; rows: one INSERT per event), BENCH_NOTIFY_EVENTS (10000), BENCH_NOTIFY_LATENCY (200), BENCH_NOTIFY_USERS_PER_UNIT (4),
  * BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_NO_WRITE=1 (do not touch docs/benchmarks.md).
  */
 const { randomBytes } = require('node:crypto');
@@ -43,6 +44,8 @@ const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 const EVENTS = Number(process.env.BENCH_NOTIFY_EVENTS || 10000);
 const LATENCY = Number(process.env.BENCH_NOTIFY_LATENCY || 200);
 const PER_UNIT = Number(process.env.BENCH_NOTIFY_USERS_PER_UNIT || 4);
+/** `bulk`: the writer commits each transaction's 100 events with one INSERT (as the baseline adds 100 jobs per addBulk); `rows`: one INSERT per event. */
+const WRITER = process.env.BENCH_NOTIFY_WRITER === 'rows' ? 'rows' : 'bulk';
 const STAGE2_CONCURRENCY = 4; // NotificationProcessor's worker on QueueName.Notifications
 
 const log = (...a) => console.log(`[notify ${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -90,9 +93,9 @@ async function startWriter(env) {
     });
   await next();
   return {
-    share: (leads, perTx, pauseMs = 0) => {
+    share: (leads, perTx, pauseMs = 0, bulk = false) => {
       const answer = next();
-      child.send({ cmd: 'share', leads, perTx, pauseMs });
+      child.send({ cmd: 'share', leads, perTx, pauseMs, bulk });
       return answer;
     },
     close: () =>
@@ -161,10 +164,12 @@ async function main() {
       const base = (await c.query(`SELECT count(*)::int AS n FROM notification`)).rows[0].n;
 
       // 1. Throughput.
-      log(`throughput: ${EVENTS} events in transactions of 100 (writer process)`);
+      log(`throughput: ${EVENTS} events in transactions of 100 (writer process, ${WRITER} inserts)`);
       const w = await writer.share(
         Array.from({ length: EVENTS }, (_, i) => leads[i % leads.length]),
         100,
+        0,
+        WRITER === 'bulk',
       );
       const t0 = w.startedAt;
       const committed = w.finishedAt - t0;
@@ -180,6 +185,7 @@ async function main() {
         )
       ).rows[0];
       result.throughput = {
+        writer: WRITER,
         events: EVENTS,
         commitMs: committed,
         elapsedMs: elapsed,
@@ -294,7 +300,7 @@ lead's scope), so it reaches the owner's district subtree or the city and the zo
 
 | | value |
 | --- | --- |
-| events fanned out | ${t.events} (committed in ${t.commitMs} ms by the writer process, transactions of 100) |
+| events fanned out | ${t.events} (committed in ${t.commitMs} ms by the writer process, transactions of 100, ${t.writer === 'bulk' ? 'one INSERT each' : 'one INSERT per event'}) |
 | notifications written | ${t.notifications} (${t.perEvent} per event), in ${t.stage2Jobs} planned chunks (up to 25 per stage-2 job) |
 | **events/s** (first commit → last inbox row) | **${t.eventsPerSec}** |
 | **notifications/s** | **${t.notificationsPerSec}** |

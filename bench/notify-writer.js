@@ -6,8 +6,9 @@
  * transaction commits (OutboxWakeSubscriber) — in a Nest context with the api's database, Redis and
  * outbox modules (no relay, no consumers).
  *
- * Messages from the parent: { cmd: 'share', leads: [{ id, scope }], perTx, pauseMs } → records one
- * `lead.shared` event per lead, perTx per transaction, pauseMs between transactions, and answers
+ * Messages from the parent: { cmd: 'share', leads: [{ id, scope }], perTx, pauseMs, bulk } → records one
+ * `lead.shared` event per lead, perTx per transaction (with `bulk` in one statement per transaction,
+ * OutboxService.recordMany, else one INSERT per event), pauseMs between transactions, and answers
  * { done: true, startedAt, finishedAt, commits: [[eventId, committedAtMs], …] } (the commit's return, per transaction's
  * last event when perTx = 1); { cmd: 'exit' }.
  */
@@ -51,8 +52,13 @@ async function main() {
     for (let i = 0; i < msg.leads.length; i += msg.perTx) {
       let last;
       await db.transaction(async (tx) => {
-        for (const lead of msg.leads.slice(i, i + msg.perTx)) {
-          await outbox.record(tx, 'system', DomainEventType.LeadShared, lead.id, { from: 'PRIVATE', to: lead.scope });
+        const slice = msg.leads.slice(i, i + msg.perTx);
+        if (msg.bulk) {
+          await outbox.recordMany(tx, 'system', slice.map((lead) => ({ type: DomainEventType.LeadShared, leadId: lead.id, payload: { from: 'PRIVATE', to: lead.scope } })));
+        } else {
+          for (const lead of slice) {
+            await outbox.record(tx, 'system', DomainEventType.LeadShared, lead.id, { from: 'PRIVATE', to: lead.scope });
+          }
         }
         if (msg.perTx === 1) last = (await tx.query(`SELECT event_id FROM outbox_event ORDER BY id DESC LIMIT 1`))[0].event_id;
       });

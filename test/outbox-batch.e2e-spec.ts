@@ -3,7 +3,7 @@ import { Injectable, type Type } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '@zs/ops';
-import { OutboxRelayService, type OutboxBatchDelivery, type OutboxConsumer, type OutboxDelivery, type OutboxEvent } from '@zs/outbox';
+import { DomainEventType, OutboxRelayService, OutboxService, type OutboxBatchDelivery, type OutboxConsumer, type OutboxDelivery, type OutboxEvent } from '@zs/outbox';
 import { adminDatabaseUrl, createTestDatabase, testRedisPrefix, type TestDatabase } from '@zs/testing';
 import { type OutboxContext, appendEvents, deliveries, outboxRows, startOutboxContext } from './support/outbox-context';
 
@@ -213,5 +213,20 @@ describe('outbox batch delivery', () => {
     const rows = await outboxRows(b.app);
     expect((await effects(b)).map((e) => e.eventId).sort()).toEqual(rows.map((r) => r.eventId).sort());
     expect(rows.every((r) => r.published)).toBe(true);
+  });
+
+  it('records several events with one statement (recordMany), ids in array order', async () => {
+    const ctx = await relay([], new Set());
+    const ds = ctx.app.get(DataSource);
+    const leads = Array.from({ length: 50 }, (_, i) => (i % 7 === 6 ? null : randomUUID()));
+    await ds.transaction((tx) =>
+      ctx.app.get(OutboxService).recordMany(tx, 'system', leads.map((leadId, i) => ({ type: DomainEventType.LeadUpdated, leadId, payload: { seq: i } }))),
+    );
+    const rows: { leadId: string | null; payload: { seq: number }; actorKind: string }[] = await ds.query(
+      `SELECT lead_id AS "leadId", payload, actor_kind AS "actorKind" FROM outbox_event ORDER BY id`,
+    );
+    expect(rows.map((r) => r.leadId)).toEqual(leads);
+    expect(rows.map((r) => r.payload.seq)).toEqual(leads.map((_, i) => i));
+    expect(rows.every((r) => r.actorKind === 'system')).toBe(true);
   });
 });

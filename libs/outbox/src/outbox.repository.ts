@@ -25,7 +25,8 @@ export class OutboxRepository {
     await tx.query(
       `INSERT INTO outbox_event (type, lead_id, actor_kind, actor_id, payload)
        SELECT x.type, x.lead_id, x.actor_kind, x.actor_id, x.payload
-         FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(type text, lead_id uuid, actor_kind text, actor_id uuid, payload jsonb, n bigint)
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (type text, lead_id uuid, actor_kind text, actor_id uuid, payload jsonb))
+              WITH ORDINALITY AS x(type, lead_id, actor_kind, actor_id, payload, n)
         ORDER BY x.n`,
       [JSON.stringify(events.map((e) => ({ type: e.type, lead_id: e.leadId, actor_kind: e.actorKind, actor_id: e.actorId, payload: e.payload })))],
     );

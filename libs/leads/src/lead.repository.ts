@@ -154,12 +154,12 @@ export class LeadRepository {
     return this.findVisibleBy(actor, 'id', id, tx, true);
   }
 
-  /** Several leads by id, only those the caller may see (DataLoader batch). */
-  findVisibleByIds(actor: Actor, ids: readonly string[]): Promise<VisibleLead[]> {
+  /** Several leads by id, only those the caller may see (DataLoader batch; a relay batch reads through its transaction). */
+  findVisibleByIds(actor: Actor, ids: readonly string[], manager: EntityManager = this.db.manager): Promise<VisibleLead[]> {
     if (ids.length === 0) return Promise.resolve([]);
     const p = new SqlParams();
     const a = leadAccess(actor, p);
-    return this.db.query(
+    return manager.query(
       `SELECT ${this.accessColumns(a)} FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
         WHERE l.id = ANY(${p.add([...ids])}::uuid[]) AND ${a.visible()}`,
       p.values,

@@ -273,12 +273,17 @@ export class NotificationRepository {
     );
   }
 
-  /** Stage 1a, in the outbox delivery's transaction: the event is to be planned (once: a redelivery adds nothing). */
-  async requestPlan(m: Queryable, eventId: string): Promise<void> {
+  /**
+   * Stage 1a, in the outbox delivery's transaction: the events are to be planned, one multi-row
+   * statement for a whole relay batch (once per event: a redelivery adds nothing).
+   */
+  async requestPlans(m: Queryable, eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
     await m.query(
-      `INSERT INTO notification_fanout (event_id, seq, kind, title, body, user_ids) VALUES ($1, -1, 'PLAN', '', '', '{}')
+      `INSERT INTO notification_fanout (event_id, seq, kind, title, body, user_ids)
+       SELECT DISTINCT e, -1, 'PLAN', '', '', '{}'::uuid[] FROM unnest($1::uuid[]) AS e
        ON CONFLICT (event_id, seq) DO NOTHING`,
-      [eventId],
+      [[...eventIds]],
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import type { OutboxConsumer, OutboxDelivery, OutboxEvent } from '@zs/outbox';
+import type { OutboxBatchDelivery, OutboxConsumer, OutboxDelivery, OutboxEvent } from '@zs/outbox';
 import { JOB_ID, JobName, QueueFactory, QueueName, wakeJobOptions } from '@zs/queue';
 import { NotificationRepository } from './notification.repository';
 
@@ -15,8 +15,8 @@ const PLAN_REQUESTED = 'zsNotificationPlanRequested';
  * be planned (a row keyed by the event: a redelivery or replay adds nothing, and a failed attempt or
  * a crash rolls it back with the delivery); once that transaction commits, it wakes the planner
  * (NotificationProcessor.plan), which computes the recipients of many events at once and enqueues
- * stage 2. The relay delivers a consumer's events one after another, so the work done here is kept
- * to one statement; planning runs in batches off the relay's path.
+ * stage 2. The relay hands it whole batches (handleBatch), so a batch costs one statement here;
+ * planning runs in batches off the relay's path.
  */
 @Injectable()
 export class NotificationsConsumer implements OutboxConsumer, EntitySubscriberInterface {
@@ -31,9 +31,17 @@ export class NotificationsConsumer implements OutboxConsumer, EntitySubscriberIn
     db.subscribers.push(this);
   }
 
-  async handle(event: OutboxEvent, delivery: OutboxDelivery): Promise<void> {
+  handle(event: OutboxEvent, delivery: OutboxDelivery): Promise<void> {
+    return this.handleBatch([event], delivery);
+  }
+
+  /** A relay batch: one multi-row insert of plan requests, one planner wake-up after the commit. */
+  async handleBatch(events: readonly OutboxEvent[], delivery: OutboxBatchDelivery): Promise<void> {
     // Zero-setup mode has one database session: the write goes through the delivery's manager.
-    await this.repo.requestPlan(delivery.manager, event.eventId);
+    await this.repo.requestPlans(
+      delivery.manager,
+      events.map((e) => e.eventId),
+    );
     const runner = delivery.manager.queryRunner;
     if (runner?.isTransactionActive) runner.data[PLAN_REQUESTED] = true;
     else void this.wake();

@@ -22,6 +22,11 @@ export class OutboxLogConsumer implements OutboxConsumer {
     );
   }
 
+  /** A relay batch at once: no savepoint per event for a consumer that writes nothing. */
+  async handleBatch(events: readonly OutboxEvent[]): Promise<void> {
+    for (const event of events) await this.handle(event);
+  }
+
   async handle(event: OutboxEvent): Promise<void> {
     this.seen.inc({ type: event.type });
     this.logger.log({

@@ -74,7 +74,9 @@ function messageOf(err: unknown): string {
  *    consumer (`outbox_consumer`) and marked dispatched, in a short transaction that never runs
  *    consumer code, so nothing a consumer does can hold it up.
  * 2. Delivery, per consumer: one batch is one transaction that claims the oldest due deliveries of
- *    that consumer with FOR UPDATE SKIP LOCKED, hands each event to the consumer inside a savepoint,
+ *    that consumer with FOR UPDATE SKIP LOCKED, hands the events to the consumer (runs of events that
+ *    never failed to its handleBatch in one savepoint, else, and when that batch throws, each event
+ *    inside its own savepoint),
  *    marks the handled ones done and records failures (attempts, last_error, next_attempt_at with
  *    exponential backoff; a dead letter after OUTBOX_MAX_ATTEMPTS), and publishes the events every
  *    consumer is done with. If the process dies the transaction rolls back and the deliveries,
@@ -91,6 +93,7 @@ export class OutboxRelayService implements OnModuleDestroy {
   private readonly delivered: Counter<'consumer' | 'type'>;
   private readonly failures: Counter<'consumer'>;
   private readonly deadLetters: Counter<'consumer' | 'type'>;
+  private readonly batchFallbacks: Counter<'consumer'>;
   private registered: Promise<void> | undefined;
   /** Shutting down: finish the event in hand, commit, take no more (the workers close next). */
   private stopping = false;
@@ -127,6 +130,11 @@ export class OutboxRelayService implements OnModuleDestroy {
       'zs_outbox_dead_letters_total',
       'Outbox deliveries parked as dead letters after OUTBOX_MAX_ATTEMPTS failures, by consumer',
       ['consumer', 'type'],
+    );
+    this.batchFallbacks = metrics.counter(
+      'zs_outbox_batch_fallbacks_total',
+      'Batches a consumer failed as a whole, then delivered one event at a time, by consumer',
+      ['consumer'],
     );
   }
 
@@ -188,19 +196,16 @@ export class OutboxRelayService implements OnModuleDestroy {
       const failingLeads = new Set<string>();
       const busyLeads = new Set<string>();
       let failuresInARow = 0;
-      for (const event of events) {
-        if (event.heldBack || (event.leadId && busyLeads.has(event.leadId))) {
-          result.heldBack.push(event.id);
-          if (event.leadId) busyLeads.add(event.leadId);
-          continue;
-        }
+
+      /** One event in its own savepoint; a failure is recorded on its delivery and holds back its lead. */
+      const deliverOne = async (event: ClaimedEvent): Promise<void> => {
         if (event.leadId && failingLeads.has(event.leadId)) {
           result.deferred.push(event.id);
-          continue;
+          return;
         }
         if (failuresInARow >= OUTBOX_OUTAGE_FAILURES || this.stopping) {
           result.skipped.push(event.id);
-          continue;
+          return;
         }
         await tx.query('SAVEPOINT outbox_delivery');
         try {
@@ -223,7 +228,42 @@ export class OutboxRelayService implements OnModuleDestroy {
           // A retrying event holds back its lead's later events (for this consumer); a dead letter no longer does.
           else if (event.leadId) failingLeads.add(event.leadId);
         }
+      };
+
+      // Events collected for the consumer's handleBatch: consecutive claimed events that never failed.
+      let pending: ClaimedEvent[] = [];
+      const flush = async (): Promise<void> => {
+        const group = pending;
+        pending = [];
+        if (group.length === 0) return;
+        const down = failuresInARow >= OUTBOX_OUTAGE_FAILURES || this.stopping;
+        if (group.length > 1 && !down && (await this.tryBatch(tx, consumer, group))) {
+          for (const event of group) {
+            result.delivered.push(event.id);
+            this.delivered.inc({ consumer: consumerName, type: event.type });
+          }
+          failuresInARow = 0;
+          return;
+        }
+        // One event, or the batch failed: one by one, so a poison event fails alone.
+        for (const event of group) await deliverOne(event);
+      };
+
+      for (const event of events) {
+        if (event.heldBack || (event.leadId && busyLeads.has(event.leadId))) {
+          result.heldBack.push(event.id);
+          if (event.leadId) busyLeads.add(event.leadId);
+          continue;
+        }
+        // A lead's events before this one are in `pending` or already handled: its order is kept.
+        if (consumer.handleBatch && event.attempts === 0 && !(event.leadId && failingLeads.has(event.leadId))) {
+          pending.push(event);
+          continue;
+        }
+        await flush();
+        await deliverOne(event);
       }
+      await flush();
       const published = await this.outbox.markDone(tx, consumerName, result.delivered);
       result.published = published.map((p) => p.id);
       for (const p of published) this.published.inc({ type: p.type });
@@ -291,6 +331,31 @@ export class OutboxRelayService implements OnModuleDestroy {
     const requeued = await this.outbox.requeueDead(opts);
     if (requeued.length > 0) this.logger.log({ msg: 'outbox dead letters requeued', requeued });
     return requeued;
+  }
+
+  /**
+   * Hands `events` to the consumer's handleBatch in one savepoint. False (its writes rolled back)
+   * when it threw or timed out: the caller then delivers the events one by one.
+   */
+  private async tryBatch(tx: EntityManager, consumer: OutboxConsumer, events: ClaimedEvent[]): Promise<boolean> {
+    await tx.query('SAVEPOINT outbox_batch');
+    try {
+      await within(consumer.handleBatch!(events, { manager: tx, consumer: consumer.name }), CONSUMER_TIMEOUT_MS, consumer.name);
+      await tx.query('RELEASE SAVEPOINT outbox_batch');
+      return true;
+    } catch (err) {
+      await tx.query('ROLLBACK TO SAVEPOINT outbox_batch');
+      await tx.query('RELEASE SAVEPOINT outbox_batch');
+      this.batchFallbacks.inc({ consumer: consumer.name });
+      // Not counted as an attempt of any event: the one-by-one deliveries that follow decide which failed.
+      this.logger.warn({
+        msg: 'outbox batch failed; delivering its events one by one',
+        consumer: consumer.name,
+        events: events.length,
+        error: messageOf(err).slice(0, 500),
+      });
+      return false;
+    }
   }
 
   private consumer(name: string): OutboxConsumer {

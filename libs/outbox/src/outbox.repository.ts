@@ -19,6 +19,20 @@ export class OutboxRepository {
     markOutboxAppended(tx.queryRunner);
   }
 
+  /** Several events in one statement, in array order (ids increase in it); same rules as append. */
+  async appendMany(tx: EntityManager, events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await tx.query(
+      `INSERT INTO outbox_event (type, lead_id, actor_kind, actor_id, payload)
+       SELECT x.type, x.lead_id, x.actor_kind, x.actor_id, x.payload
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (type text, lead_id uuid, actor_kind text, actor_id uuid, payload jsonb))
+              WITH ORDINALITY AS x(type, lead_id, actor_kind, actor_id, payload, n)
+        ORDER BY x.n`,
+      [JSON.stringify(events.map((e) => ({ type: e.type, lead_id: e.leadId, actor_kind: e.actorKind, actor_id: e.actorId, payload: e.payload })))],
+    );
+    markOutboxAppended(tx.queryRunner);
+  }
+
   /** Events of one lead in commit order (tests and audits). */
   listForLead(leadId: string): Promise<OutboxEventEntity[]> {
     return this.db.query(

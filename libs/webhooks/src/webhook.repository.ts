@@ -160,15 +160,20 @@ export class WebhookRepository {
     return rows[0] ?? null;
   }
 
-  /** Active webhooks subscribed to the type whose client is not revoked, with the client as actor. */
-  subscribers(eventType: string, manager: EntityManager): Promise<Subscriber[]> {
+  /**
+   * Active webhooks subscribed to any of the types whose client is not revoked, with the client as
+   * actor and the types (of those asked for) each one is subscribed to.
+   */
+  subscribers(eventTypes: readonly string[], manager: EntityManager): Promise<(Subscriber & { events: string[] })[]> {
+    if (eventTypes.length === 0) return Promise.resolve([]);
     return manager.query(
       `SELECT w.id AS "webhookId", c.id AS "clientId", c.name AS "clientName", c.scopes,
-              c.rate_limit_per_minute AS "rateLimitPerMinute", c.unit_id AS "unitId", o.path AS "unitPath", o.tier AS "unitTier"
+              c.rate_limit_per_minute AS "rateLimitPerMinute", c.unit_id AS "unitId", o.path AS "unitPath", o.tier AS "unitTier",
+              ARRAY(SELECT t FROM unnest(w.events) AS t WHERE t = ANY($1::text[])) AS events
          FROM webhook w JOIN api_client c ON c.id = w.api_client_id JOIN org_unit o ON o.id = c.unit_id
-        WHERE w.active AND w.events @> ARRAY[$1]::text[] AND c.revoked_at IS NULL AND o.active
+        WHERE w.active AND w.events && $1::text[] AND c.revoked_at IS NULL AND o.active
         ORDER BY w.id`,
-      [eventType],
+      [[...eventTypes]],
     );
   }
 

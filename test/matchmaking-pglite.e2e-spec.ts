@@ -40,6 +40,16 @@ describe('matchmaking on the embedded database (PGlite)', () => {
 
     const read = (await f.event(zone, ev.id)).body.data!.matchmakingEvent;
     expect(read.summary).toEqual({ leadsPresented: 1, signedAtEvent: 1, signedInvestment: '5000.00' });
+
+    // The 签约未落地 filter and count on PGlite: back-date the signing past SIGNED_NOT_LANDED_MONTHS.
+    const old = new Date();
+    old.setUTCMonth(old.getUTCMonth() - 7);
+    await t.sql(`UPDATE lead SET signed_at = $1 WHERE id = $2`, [old, lead.id]);
+    const flagged = await t.gql(`{ leads(filter: { signedNotLanded: true }) { edges { node { id signedNotLanded } } } }`, {}, { token: zone });
+    expect(flagged.body.data!.leads.edges).toEqual([{ node: { id: lead.id, signedNotLanded: true } }]);
+    const y = new Date().getFullYear();
+    const st = await t.gql(`query($y: Int!) { leadStats(year: $y, groupBy: DISTRICT) { unit { code } signedNotLanded } }`, { y }, { token: district });
+    expect(st.body.data!.leadStats).toEqual([{ unit: { code: '610115' }, signedNotLanded: 1 }]);
   });
 
   it('imports leads in one transaction of savepoints, and exports them', async () => {

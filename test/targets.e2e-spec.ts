@@ -180,5 +180,26 @@ describe('yearly targets, progress and the 签约未落地 watch', () => {
     expect(zones.find((r) => r.unit.code === '610115-Z2').signedNotLanded).toBe(1);
     const fresh = await t.gql(`{ leads(filter: { stages: [SIGNED] }) { edges { node { title signedNotLanded } } } }`, {}, { token: cm });
     expect(fresh.body.data!.leads.edges.every((e: any) => e.node.signedNotLanded === true)).toBe(true);
+
+    // The same rule as a leads filter (both ways) and as a leadStats count, visibility included.
+    const flagged = async (token: string, v: boolean) =>
+      ((await t.gql(`query($v: Boolean) { leads(filter: { signedNotLanded: $v }) { totalCount edges { node { title signedNotLanded } } } }`, { v }, { token }))
+        .body.data!.leads as { totalCount: number; edges: { node: { title: string; signedNotLanded: boolean } }[] });
+    const z1f = await flagged(z1o, true);
+    expect(z1f.edges.map((e) => e.node)).toEqual([{ title: '光伏组件项目', signedNotLanded: true }]);
+    const d1f = await flagged(d1m, true);
+    expect(d1f.edges.map((e) => e.node.title).sort()).toEqual(['光伏组件项目', '食品冷链项目'].sort());
+    const d1n = await flagged(d1m, false);
+    expect(d1n.totalCount).toBeGreaterThan(0);
+    expect(d1n.edges.every((e) => !e.node.signedNotLanded)).toBe(true);
+    expect((await flagged(d2m, true)).totalCount).toBe(0);
+    const watchStats = async (token: string, g: string) =>
+      ((await t.gql(`query($y: Int!, $g: LeadStatsGroupBy!) { leadStats(year: $y, groupBy: $g) { unit { code } signedNotLanded } }`, { y: YEAR, g }, { token }))
+        .body.data!.leadStats as { unit: { code: string }; signedNotLanded: number }[]);
+    const byCode = (rows: { unit: { code: string }; signedNotLanded: number }[]) => Object.fromEntries(rows.map((r) => [r.unit.code, r.signedNotLanded]));
+    expect(byCode(await watchStats(d1m, 'ZONE'))).toMatchObject({ '610115-Z1': 1, '610115-Z2': 1 });
+    expect(byCode(await watchStats(d1m, 'DISTRICT'))).toEqual({ '610115': 2 });
+    expect(byCode(await watchStats(z1o, 'ZONE'))).toEqual({ '610115-Z1': 1 });
+    expect(byCode(await watchStats(cm, 'DISTRICT'))).toMatchObject({ '610115': 2, '610116': 0 });
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, SortKeyType } from '@zs/common';
+import { APP_CONFIG, type AppConfig } from '@zs/config';
 import { type LeadAccess, knownConflict, leadAccess } from './lead-visibility';
 import { SqlParams } from './sql';
 import { MAX_CODE_ATTEMPTS, randomLeadCode } from './domain/lead-code';
@@ -112,7 +113,17 @@ export interface NewLead extends LeadFields {
 
 @Injectable()
 export class LeadRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** 签约未落地 cutoff: signed before this and still SIGNED is flagged (SIGNED_NOT_LANDED_MONTHS). */
+  signedNotLandedCutoff(now = new Date()): Date {
+    const d = new Date(now);
+    d.setUTCMonth(d.getUTCMonth() - this.config.signedNotLandedMonths);
+    return d;
+  }
 
   /**
    * The lead's columns plus what the caller may do with it. Reads are redacted in SQL; only the
@@ -194,6 +205,11 @@ export class LeadRepository {
     range('created_at', filter.createdFrom, filter.createdTo);
     range('signed_at', filter.signedFrom, filter.signedTo);
     range('landed_at', filter.landedFrom, filter.landedTo);
+    if (filter.signedNotLanded !== null && filter.signedNotLanded !== undefined) {
+      // signed_at < cutoff is a range on the lead_signed index; signed_at is null before SIGNED.
+      const flagged = `(l.stage = 'SIGNED'::lead_stage AND l.signed_at IS NOT NULL AND l.signed_at < ${p.add(this.signedNotLandedCutoff())}::timestamptz)`;
+      where.push(filter.signedNotLanded ? flagged : `NOT ${flagged}`);
+    }
     if (filter.hasConflict !== null && filter.hasConflict !== undefined) {
       // Conflicts are news for the owner and assigned chains only; to anyone else every lead is conflict-free.
       const conflicted = `EXISTS (SELECT 1 FROM lead_conflict_member hm JOIN lead_conflict c ON c.id = hm.conflict_id

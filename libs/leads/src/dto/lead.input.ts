@@ -103,6 +103,11 @@ export class LeadFilter {
   @Field(() => Date, { nullable: true }) signedTo?: Date | null;
   @Field(() => Date, { nullable: true }) landedFrom?: Date | null;
   @Field(() => Date, { nullable: true }) landedTo?: Date | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: '签约未落地: SIGNED more than SIGNED_NOT_LANDED_MONTHS months ago and not landed (true), or not (false)',
+  })
+  signedNotLanded?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'Leads with (or without) an open investor conflict' })
   hasConflict?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Matches only leads whose USCC the caller may see' })

@@ -28,5 +28,9 @@ export class LeadStatsRowModel {
   @Field(() => DecimalScalar, { description: 'Investment (万元) of the leads signed in the year' }) signedInvestment!: string;
   @Field(() => DecimalScalar, { description: 'Investment (万元) of the leads landed in the year' }) landedInvestment!: string;
   @Field(() => Int, { description: 'Expected jobs of the leads signed in the year' }) expectedJobs!: number;
+  @Field(() => Int, {
+    description: '签约未落地 now (not year-bound): visible leads signed more than SIGNED_NOT_LANDED_MONTHS months ago, not landed',
+  })
+  signedNotLanded!: number;
   unitId!: string;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LeadRepository } from '../lead.repository';
 import type { Actor } from '@zs/common';
 import { leadAccess } from '../lead-visibility';
 import { SqlParams } from '../sql';
@@ -8,7 +9,10 @@ import { LeadStatsAttribution, LeadStatsGroupBy, type LeadStatsRowModel } from '
 
 @Injectable()
 export class LeadStatsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly leads: LeadRepository,
+  ) {}
 
   /**
    * Per unit of `groupBy` tier in the caller's subtree; a district's figures include its zones.
@@ -47,6 +51,14 @@ export class LeadStatsRepository {
     const landedInvestment = byZone
       ? `(SELECT COALESCE(sum(ld.landed_investment), 0) FROM ld WHERE ${ldBelongs})::numeric(18, 2)::text`
       : 'COALESCE(sum(o.landed_investment), 0)::numeric(18, 2)::text';
+    // 签约未落地 by owner unit: the leads filter's rule (LeadRepository), a range on the lead_signed index.
+    const watchCte = `, snl AS MATERIALIZED (
+         SELECT ou.path, count(*) AS n
+           FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id
+          WHERE ou.path LIKE ${subtree} AND l.stage = 'SIGNED'::lead_stage AND l.signed_at IS NOT NULL
+            AND l.signed_at < ${p.add(this.leads.signedNotLandedCutoff())}::timestamptz AND ${visible}
+          GROUP BY ou.path)`;
+    const snlBelongs = groupBy === LeadStatsGroupBy.ZONE ? 'snl.path = u.path' : `snl.path LIKE u.path || '%'`;
     return this.db.query(
       `WITH o AS MATERIALIZED (
          SELECT l.owner_unit_id AS unit_id,
@@ -59,14 +71,15 @@ export class LeadStatsRepository {
            FROM lead l
           WHERE l.owner_unit_id IN (SELECT s.id FROM org_unit s WHERE s.path LIKE ${subtree}) AND ((${inYear('created_at')}) OR (${inYear('signed_at')}) OR (${inYear('landed_at')})) AND ${visible}
           GROUP BY l.owner_unit_id),
-       op AS (SELECT o.*, ou.path FROM o JOIN org_unit ou ON ou.id = o.unit_id)${landingCte}
+       op AS (SELECT o.*, ou.path FROM o JOIN org_unit ou ON ou.id = o.unit_id)${landingCte}${watchCte}
        SELECT u.id AS "unitId", ${p.add(year)}::int AS year,
               COALESCE(sum(o.new_leads), 0)::int AS "newLeads",
               COALESCE(sum(o.signed), 0)::int AS signed,
               ${landed} AS landed,
               COALESCE(sum(o.investment), 0)::numeric(18, 2)::text AS "signedInvestment",
               ${landedInvestment} AS "landedInvestment",
-              COALESCE(sum(o.jobs), 0)::int AS "expectedJobs"
+              COALESCE(sum(o.jobs), 0)::int AS "expectedJobs",
+              (SELECT COALESCE(sum(snl.n), 0) FROM snl WHERE ${snlBelongs})::int AS "signedNotLanded"
          FROM org_unit u
          LEFT JOIN op o ON ${belongs}
         WHERE u.tier = ${p.add(groupBy)}::org_tier AND u.path LIKE ${subtree}

@@ -4,8 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import ExcelJS from 'exceljs';
 import * as iconv from 'iconv-lite';
 import { parseString } from 'fast-csv';
-import { type Actor, AccessDeniedException, DomainException, ErrorCode, ValidationException } from '@zs/common';
-import { type CreateLeadInput, LeadService, SharingScope } from '@zs/leads';
+import { type Actor, AccessDeniedException, ValidationException } from '@zs/common';
+import { type BatchLead, type CreateLeadInput, LeadBatchCreateService, SharingScope } from '@zs/leads';
 import { IMPORT_COLUMNS, headerOf } from './lead-columns';
 
 export enum ImportMode {
@@ -16,8 +16,8 @@ export enum ImportMode {
 export const IMPORT_MAX_ROWS = 10_000;
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 const REQUIRED = ['项目名称', '产业', '投资方名称'];
-/** Rows per transaction in VALID_ROWS mode (each row a savepoint; stays under PostgreSQL's 64 cached subtransactions). */
-const CHUNK = 50;
+/** Rows per multi-row statement (and per transaction in VALID_ROWS mode). */
+export const IMPORT_CHUNK_ROWS = 1000;
 
 export interface RowError {
   /** Spreadsheet row number (the header is row 1). */
@@ -46,6 +46,12 @@ type Cell = string | null;
 
 class Rollback extends Error {}
 
+interface PlannedRow {
+  row: number;
+  ref: string | null;
+  lead: BatchLead;
+}
+
 function cellText(v: ExcelJS.CellValue): Cell {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.toISOString().slice(0, 10);
@@ -70,79 +76,125 @@ export function decodeCsv(buf: Buffer): string {
 }
 
 /**
- * Imports leads from the template (.xlsx or .csv). Every row is LeadService.create — the validation,
- * conflict detection and domain event of `createLead` — in its own savepoint of one transaction:
- * ALL_OR_NOTHING rolls the whole transaction back on any bad row, VALID_ROWS keeps the good ones.
+ * Imports leads from the template (.xlsx or .csv) through LeadBatchCreateService: every row gets the
+ * validation, conflict detection, history and domain event of `createLead`, written in chunks of
+ * multi-row statements. ALL_OR_NOTHING checks every row first and writes nothing if one is bad (one
+ * transaction); VALID_ROWS reports the bad rows and writes the good ones, one transaction per chunk.
  */
 @Injectable()
 export class LeadImportService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly leads: LeadService,
+    private readonly batch: LeadBatchCreateService,
   ) {}
+
+  /** Rows per chunk; tests set a small one to cross chunk boundaries with a few rows. */
+  chunkRows = IMPORT_CHUNK_ROWS;
 
   async run(actor: Actor, file: { buffer: Buffer; originalname: string }, mode: ImportMode): Promise<ImportReport & { table: ImportTable }> {
     if (actor.kind === 'user' && actor.role === 'VIEWER') throw new AccessDeniedException('Viewers cannot create leads');
     const table = await this.read(file);
     const report: ImportReport = { mode, rows: table.rows.length, imported: 0, alreadyImported: [], errors: [], rolledBack: false };
-    const work = async (outer: EntityManager | null, rows = table.rows): Promise<void> => {
-      const q = outer ?? this.db.manager;
-      // Every reference of the file in one look-up, not one per row.
-      const refs = rows.map((r) => r.values['外部编号']).filter((r): r is string => !!r && r.length <= 100);
-      const known: { ref: string }[] = refs.length
-        ? await q.query(`SELECT external_ref AS ref FROM lead_import_ref WHERE owner_unit_id = $1 AND external_ref = ANY($2::text[])`, [actor.unitId, refs])
-        : [];
-      const imported = new Set(known.map((k) => k.ref));
-      for (const { row, values } of rows) {
-        const ref = values['外部编号'];
-        if (ref && ref.length > 100) {
-          report.errors.push({ row, column: '外部编号', message: 'must be at most 100 characters' });
-          continue;
-        }
-        if (ref && imported.has(ref)) {
-          report.alreadyImported.push(row);
-          continue;
-        }
-        const input = this.toInput(values, row, report.errors);
-        if (!input) continue;
-        const write = async (tx: EntityManager) => {
-          // createLead's own transaction is a savepoint of `tx`: a failed row leaves nothing behind.
-          const lead = await this.leads.create(actor, input);
-          if (ref) {
-            await tx.query(`INSERT INTO lead_import_ref (owner_unit_id, external_ref, lead_id) VALUES ($1, $2, $3)`, [actor.unitId, ref, lead.id]);
-          }
-        };
-        try {
-          await write(outer!);
-          // The same reference twice in one file: the second row is a duplicate of the first.
-          if (ref) imported.add(ref);
-          report.imported++;
-        } catch (e) {
-          if (!(e instanceof DomainException) || (e.code !== ErrorCode.BadUserInput && e.code !== ErrorCode.Conflict)) throw e;
-          if (e.fields.length === 0) report.errors.push({ row, column: null, message: e.message });
-          for (const f of e.fields) report.errors.push({ row, column: headerOf(f.path), message: f.message });
-        }
-      }
-    };
     if (mode === ImportMode.VALID_ROWS) {
-      // Transactions of CHUNK rows, one savepoint per row: no transaction of thousands of savepoints
-      // (PostgreSQL slows down sharply past 64 subtransactions in one transaction), no commit per row.
-      for (let i = 0; i < table.rows.length; i += CHUNK) {
-        await this.db.transaction((tx) => work(tx, table.rows.slice(i, i + CHUNK)));
+      const good = await this.plan(actor, this.db.manager, table, report);
+      await this.batch.countLookups(actor, good.length);
+      // One transaction per chunk: a crash loses at most the chunk in flight, never half a row.
+      for (let i = 0; i < good.length; i += this.chunkRows) {
+        await this.db.transaction((tx) => this.writeChunk(tx, actor, good.slice(i, i + this.chunkRows), report));
       }
-      return { ...report, table };
+    } else {
+      try {
+        await this.db.transaction(async (tx) => {
+          await this.lockUnit(tx, actor);
+          const good = await this.plan(actor, tx, table, report);
+          // Every row is checked before the first is written: a bad row means nothing is written.
+          if (report.errors.length > 0) throw new Rollback();
+          await this.batch.countLookups(actor, good.length);
+          for (let i = 0; i < good.length; i += this.chunkRows) await this.writeChunk(tx, actor, good.slice(i, i + this.chunkRows), report, false);
+        });
+      } catch (e) {
+        if (!(e instanceof Rollback)) throw e;
+        report.rolledBack = true;
+        report.imported = 0;
+      }
     }
-    try {
-      await this.db.transaction(async (tx) => {
-        await work(tx);
-        if (report.errors.length > 0) throw new Rollback();
-      });
-    } catch (e) {
-      if (!(e instanceof Rollback)) throw e;
-      report.rolledBack = true;
-      report.imported = 0;
-    }
+    report.alreadyImported.sort((a, b) => a - b);
+    report.errors.sort((a, b) => a.row - b.row);
     return { ...report, table };
+  }
+
+  /**
+   * Every row through createLead's validation (LeadBatchCreateService.check), in file order: bad rows
+   * and rows already imported go to the report, the rest are returned. A reference twice in the file:
+   * the first good row takes it, later rows are already imported (as if imported one by one).
+   */
+  private async plan(actor: Actor, q: EntityManager, table: ImportTable, report: ImportReport): Promise<PlannedRow[]> {
+    const known = await this.knownRefs(q, actor, table.rows.map((r) => r.values['外部编号']));
+    const candidates: { row: number; ref: string | null; input: CreateLeadInput }[] = [];
+    for (const { row, values } of table.rows) {
+      const ref = values['外部编号'];
+      if (ref && ref.length > 100) {
+        report.errors.push({ row, column: '外部编号', message: 'must be at most 100 characters' });
+        continue;
+      }
+      if (ref && known.has(ref)) {
+        report.alreadyImported.push(row);
+        continue;
+      }
+      const input = this.toInput(values, row, report.errors);
+      if (input) candidates.push({ row, ref, input });
+    }
+    const checks = await this.batch.check(actor, candidates.map((c) => c.input));
+    const taken = new Set<string>();
+    const good: PlannedRow[] = [];
+    candidates.forEach((c, i) => {
+      const check = checks[i];
+      if (!check.ok) {
+        for (const f of check.errors) report.errors.push({ row: c.row, column: headerOf(f.path), message: f.message });
+      } else if (c.ref && taken.has(c.ref)) {
+        report.alreadyImported.push(c.row);
+      } else {
+        if (c.ref) taken.add(c.ref);
+        good.push({ row: c.row, ref: c.ref, lead: check.lead });
+      }
+    });
+    return good;
+  }
+
+  /** One chunk in `tx`: leads, history, events, conflicts and references, one statement per table. */
+  private async writeChunk(tx: EntityManager, actor: Actor, rows: PlannedRow[], report: ImportReport, lock = true): Promise<void> {
+    if (lock) {
+      await this.lockUnit(tx, actor);
+      // Another import of the unit may have committed these references since plan() read them.
+      const known = await this.knownRefs(tx, actor, rows.map((r) => r.ref));
+      const fresh = rows.filter((r) => !r.ref || !known.has(r.ref));
+      for (const r of rows) if (r.ref && known.has(r.ref)) report.alreadyImported.push(r.row);
+      rows = fresh;
+    }
+    const ids = await this.batch.write(tx, actor, rows.map((r) => r.lead));
+    const refs = rows.flatMap((r, i) => (r.ref ? [{ ref: r.ref, id: ids[i] }] : []));
+    if (refs.length) {
+      await tx.query(
+        `INSERT INTO lead_import_ref (owner_unit_id, external_ref, lead_id) SELECT $1, r, l FROM unnest($2::text[], $3::uuid[]) AS t(r, l)`,
+        [actor.unitId, refs.map((r) => r.ref), refs.map((r) => r.id)],
+      );
+    }
+    report.imported += rows.length;
+  }
+
+  /** Imports of one unit take turns (until commit), so two uploads of one file cannot both create its rows. */
+  private async lockUnit(tx: EntityManager, actor: Actor): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text`, [`lead-import:${actor.unitId}`]);
+  }
+
+  private async knownRefs(q: EntityManager, actor: Actor, refs: (string | null)[]): Promise<Set<string>> {
+    const list = refs.filter((r): r is string => !!r && r.length <= 100);
+    if (list.length === 0) return new Set();
+    const rows: { ref: string }[] = await q.query(
+      `SELECT external_ref AS ref FROM lead_import_ref WHERE owner_unit_id = $1 AND external_ref = ANY($2::text[])`,
+      [actor.unitId, list],
+    );
+    return new Set(rows.map((r) => r.ref));
   }
 
   /** The bad rows as the caller sent them, with an 错误 column: fix them and import this file again. */

@@ -1,6 +1,7 @@
 export * from './leads.module';
 export * from './lead.entity';
 export * from './lead.service';
+export * from './lead-batch-create.service';
 export * from './lead.repository';
 export * from './lead-visibility';
 export * from './domain/lead-stage';

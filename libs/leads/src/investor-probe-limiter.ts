@@ -20,13 +20,14 @@ export class InvestorProbeLimiter {
     private readonly redis: RedisAvailability,
   ) {}
 
-  async consume(actor: Actor, now = Date.now()): Promise<void> {
+  /** `looks` look-ups at once (a batch of new leads counts one per lead, as createLead one by one would). */
+  async consume(actor: Actor, now = Date.now(), looks = 1): Promise<void> {
     const { investorProbeLimit, investorProbeWindowSeconds: window } = this.config.leads;
     const slot = Math.floor(now / 1000 / window);
     const key = redisKey(this.config, 'lead-investor-probe', actor.kind, actor.id, String(slot));
     let count: number;
     try {
-      const result = await this.redis.run((r) => r.multi().incr(key).expire(key, window + 60).exec());
+      const result = await this.redis.run((r) => r.multi().incrby(key, looks).expire(key, window + 60).exec());
       if (!result || result.some(([err]) => err)) throw new ServiceUnavailableException();
       count = Number(result[0][1]);
     } catch (err) {

@@ -6,6 +6,11 @@ import { usccProblem } from './domain/uscc';
 import type { LeadContact } from './lead.entity';
 import type { ContactInput, CreateLeadInput, InvestorInput, UpdateLeadInput } from './dto/lead.input';
 
+/** The active codes of the kinds a lead uses, loaded once for a batch (import) instead of per row. */
+export type ActiveCodeTables = Map<CodeKind, Set<string>>;
+export const LEAD_CODE_KINDS = [CodeKind.INDUSTRY, CodeKind.CAPITAL_SOURCE, CodeKind.ATTRACTION_MODE];
+export type CreateFields = Required<Pick<LeadFields, 'title' | 'industryCode'>> & LeadFields;
+
 /** Column values a create or update writes; a key that is absent is left unchanged by an update. */
 export interface LeadFields {
   title?: string;
@@ -45,11 +50,24 @@ export class LeadInputValidator {
   constructor(private readonly codes: CodeItemService) {}
 
   /** Validates a whole create input; every problem is reported with its path, nothing is written. */
-  async forCreate(input: CreateLeadInput): Promise<Required<Pick<LeadFields, 'title' | 'industryCode'>> & LeadFields> {
+  async forCreate(input: CreateLeadInput): Promise<CreateFields> {
     const errors = new FieldErrors();
     const fields = await this.collect(errors, input, true);
     errors.throwIfAny();
-    return fields as Required<Pick<LeadFields, 'title' | 'industryCode'>> & LeadFields;
+    return fields as CreateFields;
+  }
+
+  /** The active codes of LEAD_CODE_KINDS, for checkCreate over many rows. */
+  async loadCodeTables(): Promise<ActiveCodeTables> {
+    const lists = await Promise.all(LEAD_CODE_KINDS.map((k) => this.codes.list(k)));
+    return new Map(LEAD_CODE_KINDS.map((k, i) => [k, new Set(lists[i].map((c) => c.code))]));
+  }
+
+  /** forCreate's validation (the same collect) against preloaded code tables; errors returned, not thrown. */
+  async checkCreate(input: CreateLeadInput, tables: ActiveCodeTables): Promise<{ fields: CreateFields; errors: FieldErrors }> {
+    const errors = new FieldErrors();
+    const fields = await this.collect(errors, input, true, tables);
+    return { fields: fields as CreateFields, errors };
   }
 
   async forUpdate(input: UpdateLeadInput): Promise<LeadFields> {
@@ -59,9 +77,19 @@ export class LeadInputValidator {
     return fields;
   }
 
-  private async collect(errors: FieldErrors, input: CreateLeadInput | UpdateLeadInput, create: boolean): Promise<LeadFields> {
+  private async collect(
+    errors: FieldErrors,
+    input: CreateLeadInput | UpdateLeadInput,
+    create: boolean,
+    tables?: ActiveCodeTables,
+  ): Promise<LeadFields> {
     const out: LeadFields = {};
     const base = 'input';
+    // Same message as CodeItemService.validateActive; a batch checks its preloaded tables instead of the database.
+    const validateActive = async (kind: CodeKind, entries: { path: string; code: string }[]): Promise<void> => {
+      if (!tables) return this.codes.validateActive(errors, kind, entries);
+      for (const e of entries) if (!tables.get(kind)?.has(e.code)) errors.add(e.path, `is not an active ${kind} code`);
+    };
 
     const text = (key: string, value: unknown, min: number, max: number, nullable: boolean): string | null | undefined => {
       const path = `${base}.${key}`;
@@ -101,7 +129,7 @@ export class LeadInputValidator {
       else {
         out.industryCode = String(input.industryCode);
         codeChecks.push(
-          this.codes.validateActive(errors, CodeKind.INDUSTRY, [{ path: `${base}.industryCode`, code: out.industryCode }]),
+          validateActive(CodeKind.INDUSTRY, [{ path: `${base}.industryCode`, code: out.industryCode }]),
         );
       }
     }
@@ -109,7 +137,7 @@ export class LeadInputValidator {
       out.capitalSourceCode = input.capitalSourceCode === null ? null : String(input.capitalSourceCode);
       if (out.capitalSourceCode) {
         codeChecks.push(
-          this.codes.validateActive(errors, CodeKind.CAPITAL_SOURCE, [
+          validateActive(CodeKind.CAPITAL_SOURCE, [
             { path: `${base}.capitalSourceCode`, code: out.capitalSourceCode },
           ]),
         );
@@ -120,8 +148,7 @@ export class LeadInputValidator {
       if (modes.length > 7) errors.add(`${base}.attractionModeCodes`, 'at most 7 modes');
       out.attractionModeCodes = [...new Set(modes)];
       codeChecks.push(
-        this.codes.validateActive(
-          errors,
+        validateActive(
           CodeKind.ATTRACTION_MODE,
           modes.slice(0, 7).map((code, i) => ({ path: `${base}.attractionModeCodes.${i}`, code })),
         ),

@@ -23,6 +23,7 @@ import { DomainEventType, OutboxService } from '@zs/outbox';
 import { FUNNEL, LeadStage, classifyTransition } from './domain/lead-stage';
 import { type FieldChange, type LeadEntity, SharingScope, type VisibleLead, AssignmentVia } from './lead.entity';
 import { LeadInputValidator, type LeadFields } from './lead-input.validator';
+import { HISTORY_NAMES, createdChanges, createdPayload, defaultScope, newLeadRow, requireLeadCreator } from './lead-create';
 import { LeadRepository, sortKeyTypeOf } from './lead.repository';
 import { ConflictService } from './conflicts/conflict.service';
 import { InvestorProbeLimiter } from './investor-probe-limiter';
@@ -37,12 +38,6 @@ import {
   type UpdateLeadInput,
 } from './dto/lead.input';
 
-/** Entity property → the name a person reads in the history. */
-const HISTORY_NAMES: Partial<Record<keyof LeadFields, string>> = {
-  investorName: 'investor.name',
-  investorUscc: 'investor.uscc',
-  investorCountry: 'investor.countryOrRegion',
-};
 
 
 const SCOPE_RANK: Record<SharingScope, number> = {
@@ -122,31 +117,14 @@ export class LeadService {
   }
 
   async create(actor: Actor, input: CreateLeadInput): Promise<VisibleLead> {
-    this.requireWriter(actor);
+    requireLeadCreator(actor);
     const fields = await this.validator.forCreate(input);
     await this.probes.consume(actor);
-    const scope = input.sharingScope ?? SharingScope.PRIVATE;
+    const scope = defaultScope(input.sharingScope);
     const id = await this.db.transaction(async (tx) => {
-      const { id: leadId, code } = await this.leads.insertWithCode(
-        tx,
-        {
-          ...fields,
-          investorName: fields.investorName!,
-          investorNameNorm: fields.investorNameNorm!,
-          contacts: fields.contacts ?? [],
-          attractionModeCodes: fields.attractionModeCodes ?? [],
-          sharingScope: scope,
-          ownerUnitId: actor.unitId,
-          createdByKind: actor.kind,
-          createdById: actor.id,
-        },
-        new Date().getFullYear(),
-      );
-      const created = Object.entries({ ...fields, sharingScope: scope })
-        .filter(([k, v]) => k !== 'investorNameNorm' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-        .map(([k, v]) => ({ field: HISTORY_NAMES[k as keyof LeadFields] ?? k, oldValue: null, newValue: v }));
-      await this.leads.insertHistory(tx, leadId, 'CREATED', actor, created);
-      await this.outbox.record(tx, actor, DomainEventType.LeadCreated, leadId, { code, ownerUnitId: actor.unitId, sharingScope: scope });
+      const { id: leadId, code } = await this.leads.insertWithCode(tx, newLeadRow(actor, fields, scope), new Date().getFullYear());
+      await this.leads.insertHistory(tx, leadId, 'CREATED', actor, createdChanges(fields, scope));
+      await this.outbox.record(tx, actor, DomainEventType.LeadCreated, leadId, createdPayload(actor, code, scope));
       await this.conflicts.detect(tx, actor, {
         id: leadId,
         ownerUnitId: actor.unitId,
@@ -344,12 +322,5 @@ export class LeadService {
         ? 'LANDED needs a landing zone among the owner and assigned units; assign or refer the lead to a zone first'
         : 'several zones work on this lead; say which one it lands in',
     );
-  }
-
-  private requireWriter(actor: Actor): void {
-    requireLeadsWrite(actor);
-    if (actor.kind === 'user' && !roleAtLeast(actor.role, Role.OFFICER)) {
-      throw new AccessDeniedException('Viewers cannot create leads');
-    }
   }
 }

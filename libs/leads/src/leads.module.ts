@@ -8,6 +8,8 @@ import { LeadAssignmentEntity, LeadEntity, LeadHistoryEntity } from './lead.enti
 import { LeadRepository } from './lead.repository';
 import { InvestorProbeLimiter } from './investor-probe-limiter';
 import { LeadService } from './lead.service';
+import { LeadBatchCreateService } from './lead-batch-create.service';
+import { LeadBatchRepository } from './lead-batch.repository';
 import { LeadInputValidator } from './lead-input.validator';
 import { LeadLoader } from './lead.loader';
 import { LeadConflictNoticeResolver, LeadHistoryResolver, LeadResolver } from './lead.resolver';
@@ -46,6 +48,8 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
     RedisAvailability,
     InvestorProbeLimiter,
     LeadService,
+    LeadBatchCreateService,
+    LeadBatchRepository,
     LeadInputValidator,
     LeadLoader,
     LeadResolver,
@@ -62,6 +66,6 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
     LeadStatsRepository,
     LeadStatsResolver,
   ],
-  exports: [LeadService, LeadRepository, LeadLoader, LeadStatsRepository],
+  exports: [LeadService, LeadBatchCreateService, LeadRepository, LeadLoader, LeadStatsRepository],
 })
 export class LeadsModule {}

@@ -8,15 +8,19 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const INPUT_DIRS = ['apps', 'libs'];
-const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
-const OUTPUTS = ['dist/apps/api/src/standalone.js', 'dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js', 'dist/apps/worker/src/main.js'];
+// The console (apps/web) is built by the same `npm run build`: its sources and schema.graphql count too.
+const INPUT_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'schema.graphql'];
+const INPUT_EXTENSIONS = ['.ts', '.tsx', '.json', '.mjs', '.html'];
+const OUTPUTS = ['dist/apps/api/src/standalone.js', 'dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js', 'dist/apps/worker/src/main.js', 'dist/web/index.html'];
 const STAMP = 'dist/.build-stamp';
 
 function walk(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out);
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) out.push(full);
+    if (entry.isDirectory()) {
+      // The console's generated operation types are written by the build itself (from inputs counted here).
+      if (entry.name !== 'node_modules' && !full.endsWith(path.join('apps', 'web', 'src', 'gql'))) walk(full, out);
+    } else if (INPUT_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) out.push(full);
   }
 }
 

@@ -4,10 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig } from '@zs/config';
 import { JsonLogger, bodyParserErrorHandler, requestIdMiddleware } from '@zs/common';
 import { AppModule } from './app.module';
+import { consoleMiddleware } from './console/console-assets';
 
 export interface ApiAppOptions {
   /** More modules in the same application (the zero-setup starter adds the worker's processors). */
   imports?: NonNullable<ModuleMetadata['imports']>;
+  /** Where the built console is (default: dist/web of this checkout). */
+  consoleDir?: string;
   /** Close on SIGTERM/SIGINT (default); a caller with its own shutdown sequence turns this off. */
   shutdownHooks?: boolean;
 }
@@ -20,6 +23,8 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     bodyParser: false,
   });
   app.use(requestIdMiddleware);
+  // The web console at `/` (same origin); the api's own paths are never shadowed.
+  app.use(consoleMiddleware(options.consoleDir));
   if (config.corsOrigins.length > 0) {
     // Browsers send the preflight; Apollo's CSRF prevention still refuses simple (form-like) requests.
     app.enableCors({

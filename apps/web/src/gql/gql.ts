@@ -1,0 +1,64 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Me {\n    me {\n      __typename\n      ... on User {\n        id\n        username\n        displayName\n        role\n        unit {\n          id\n          code\n          name\n          tier\n          parent {\n            id\n            name\n            tier\n          }\n        }\n      }\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query Workbench($unitId: ID!, $stages: [LeadStage!]!) {\n    leads(first: 10, filter: { ownerUnitIds: [$unitId], stages: $stages }, orderBy: { field: UPDATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          code\n          title\n          stage\n          investor {\n            name\n          }\n          updatedAt\n        }\n      }\n    }\n    referrals(direction: INCOMING, status: PENDING, first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          fromUnit {\n            name\n          }\n          lead {\n            id\n            title\n          }\n        }\n      }\n    }\n    unreadNotificationCount\n    notifications(unreadOnly: true, first: 5) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n    signedNotLandedLeads(first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          signedAt\n        }\n      }\n    }\n  }\n": typeof types.WorkbenchDocument,
+};
+const documents: Documents = {
+    "\n  query Me {\n    me {\n      __typename\n      ... on User {\n        id\n        username\n        displayName\n        role\n        unit {\n          id\n          code\n          name\n          tier\n          parent {\n            id\n            name\n            tier\n          }\n        }\n      }\n    }\n  }\n": types.MeDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n": types.LoginDocument,
+    "\n  query Workbench($unitId: ID!, $stages: [LeadStage!]!) {\n    leads(first: 10, filter: { ownerUnitIds: [$unitId], stages: $stages }, orderBy: { field: UPDATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          code\n          title\n          stage\n          investor {\n            name\n          }\n          updatedAt\n        }\n      }\n    }\n    referrals(direction: INCOMING, status: PENDING, first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          fromUnit {\n            name\n          }\n          lead {\n            id\n            title\n          }\n        }\n      }\n    }\n    unreadNotificationCount\n    notifications(unreadOnly: true, first: 5) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n    signedNotLandedLeads(first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          signedAt\n        }\n      }\n    }\n  }\n": types.WorkbenchDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      __typename\n      ... on User {\n        id\n        username\n        displayName\n        role\n        unit {\n          id\n          code\n          name\n          tier\n          parent {\n            id\n            name\n            tier\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      __typename\n      ... on User {\n        id\n        username\n        displayName\n        role\n        unit {\n          id\n          code\n          name\n          tier\n          parent {\n            id\n            name\n            tier\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Workbench($unitId: ID!, $stages: [LeadStage!]!) {\n    leads(first: 10, filter: { ownerUnitIds: [$unitId], stages: $stages }, orderBy: { field: UPDATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          code\n          title\n          stage\n          investor {\n            name\n          }\n          updatedAt\n        }\n      }\n    }\n    referrals(direction: INCOMING, status: PENDING, first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          fromUnit {\n            name\n          }\n          lead {\n            id\n            title\n          }\n        }\n      }\n    }\n    unreadNotificationCount\n    notifications(unreadOnly: true, first: 5) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n    signedNotLandedLeads(first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          signedAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Workbench($unitId: ID!, $stages: [LeadStage!]!) {\n    leads(first: 10, filter: { ownerUnitIds: [$unitId], stages: $stages }, orderBy: { field: UPDATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          code\n          title\n          stage\n          investor {\n            name\n          }\n          updatedAt\n        }\n      }\n    }\n    referrals(direction: INCOMING, status: PENDING, first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          fromUnit {\n            name\n          }\n          lead {\n            id\n            title\n          }\n        }\n      }\n    }\n    unreadNotificationCount\n    notifications(unreadOnly: true, first: 5) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n    signedNotLandedLeads(first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          signedAt\n        }\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -82,7 +82,11 @@ function start(file, env, initMessage) {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
       // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each server, for finding where the time goes
-      execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+      // BENCH_NODE_ARGS: more node flags for the servers (e.g. --trace-gc)
+      execArgv: [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
+      ],
     });
     const onExit = (code) => reject(new Error(`${file} exited with ${code} before it was ready`));
     child.once('exit', onExit);

@@ -136,9 +136,11 @@ export class LeadResolver {
     return this.activityService.add(actor, leadId, input);
   }
 
+  // Hot fields of a page take graphql-js's own (parent, args, context) arguments: without parameter
+  // decorators Nest binds the method directly instead of wrapping it in its per-call context pipeline.
   @ResolveField(() => CodeItemModel)
-  async industry(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<CodeItemEntity> {
-    return (await this.codes.forRequest(ctx).load({ kind: CodeKind.INDUSTRY, code: lead.industryCode }))!;
+  industry(lead: VisibleLead, _args: unknown, ctx: GqlContext): Promise<CodeItemEntity | null> {
+    return this.codes.forRequest(ctx).load({ kind: CodeKind.INDUSTRY, code: lead.industryCode });
   }
 
   @ResolveField(() => CodeItemModel, { nullable: true })
@@ -169,12 +171,12 @@ export class LeadResolver {
   }
 
   @ResolveField(() => OrgUnitModel)
-  async ownerUnit(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<OrgUnitEntity> {
-    return (await this.units.byId(ctx).load(lead.ownerUnitId))!;
+  ownerUnit(lead: VisibleLead, _args: unknown, ctx: GqlContext): Promise<OrgUnitEntity | null> {
+    return this.units.byId(ctx).load(lead.ownerUnitId);
   }
 
   @ResolveField(() => [OrgUnitModel])
-  async assignedUnits(@Parent() lead: VisibleLead, @Context() ctx: GqlContext): Promise<OrgUnitEntity[]> {
+  async assignedUnits(lead: VisibleLead, _args: unknown, ctx: GqlContext): Promise<OrgUnitEntity[]> {
     const rows = await this.loader.assignedUnitIds(ctx).load(lead.id);
     return present(await this.units.byId(ctx).loadMany(rows.map((r) => r.unitId)));
   }

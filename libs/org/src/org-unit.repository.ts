@@ -15,9 +15,18 @@ export class OrgUnitRepository {
     return this.repo(manager).findOneBy({ id });
   }
 
+  /**
+   * The DataLoader batch of every page (units and their parents): one plain statement, no TypeORM
+   * query building or entity hydration per call; the columns are the entity's, under its property names.
+   */
   findByIds(ids: readonly string[], manager?: EntityManager): Promise<OrgUnitEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.repo(manager).findBy({ id: In([...ids]) });
+    return (manager ?? this.db.manager).query(
+      `SELECT id, code, name, tier, parent_id AS "parentId", path, depth, leading_industry_codes AS "leadingIndustryCodes",
+              active, created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM org_unit WHERE id = ANY($1::uuid[])`,
+      [[...ids]],
+    ) as Promise<OrgUnitEntity[]>;
   }
 
   findByCode(code: string, manager?: EntityManager): Promise<OrgUnitEntity | null> {

@@ -22,6 +22,10 @@ type Documents = {
     "\n  mutation ShareLead($id: ID!, $scope: SharingScope!, $version: Int!) {\n    shareLead(id: $id, scope: $scope, version: $version) {\n      id\n      sharingScope\n      version\n    }\n  }\n": typeof types.ShareLeadDocument,
     "\n  mutation ChangeLeadStage($id: ID!, $stage: LeadStage!, $version: Int!) {\n    changeLeadStage(id: $id, stage: $stage, version: $version) {\n      id\n      stage\n      version\n    }\n  }\n": typeof types.ChangeLeadStageDocument,
     "\n  mutation ReferLead($id: ID!, $toUnitCode: String!) {\n    referLead(id: $id, toUnitCode: $toUnitCode) {\n      id\n    }\n  }\n": typeof types.ReferLeadDocument,
+    "\n  mutation CreateLead($input: CreateLeadInput!) {\n    createLead(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateLeadDocument,
+    "\n  query LeadEdit($id: ID!) {\n    lead(id: $id) {\n      id\n      title\n      summary\n      version\n      investmentAmount\n      expectedJobs\n      industry {\n        code\n      }\n      investor {\n        name\n        uscc\n      }\n    }\n  }\n": typeof types.LeadEditDocument,
+    "\n  mutation UpdateLead($id: ID!, $input: UpdateLeadInput!, $version: Int!) {\n    updateLead(id: $id, input: $input, version: $version) {\n      id\n      version\n    }\n  }\n": typeof types.UpdateLeadDocument,
+    "\n  query LeadFormIndustries {\n    codes(kind: INDUSTRY) {\n      code\n      nameZh\n      nameEn\n    }\n  }\n": typeof types.LeadFormIndustriesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n": typeof types.LoginDocument,
     "\n  query SearchLeads($query: String!, $filter: LeadFilter, $first: Int!, $offset: Int!, $facets: [LeadFacet!]) {\n    searchLeads(query: $query, filter: $filter, first: $first, offset: $offset, facets: $facets) {\n      totalHits\n      facets {\n        facet\n        values {\n          value\n          label\n          count\n        }\n      }\n      hits {\n        score\n        highlights {\n          field\n          snippet\n        }\n        lead {\n          id\n          code\n          title\n          stage\n          sharingScope\n          investor {\n            name\n          }\n          ownerUnit {\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.SearchLeadsDocument,
     "\n  query SearchSuggest($prefix: String!) {\n    searchSuggest(prefix: $prefix, first: 10)\n  }\n": typeof types.SearchSuggestDocument,
@@ -36,6 +40,10 @@ const documents: Documents = {
     "\n  mutation ShareLead($id: ID!, $scope: SharingScope!, $version: Int!) {\n    shareLead(id: $id, scope: $scope, version: $version) {\n      id\n      sharingScope\n      version\n    }\n  }\n": types.ShareLeadDocument,
     "\n  mutation ChangeLeadStage($id: ID!, $stage: LeadStage!, $version: Int!) {\n    changeLeadStage(id: $id, stage: $stage, version: $version) {\n      id\n      stage\n      version\n    }\n  }\n": types.ChangeLeadStageDocument,
     "\n  mutation ReferLead($id: ID!, $toUnitCode: String!) {\n    referLead(id: $id, toUnitCode: $toUnitCode) {\n      id\n    }\n  }\n": types.ReferLeadDocument,
+    "\n  mutation CreateLead($input: CreateLeadInput!) {\n    createLead(input: $input) {\n      id\n    }\n  }\n": types.CreateLeadDocument,
+    "\n  query LeadEdit($id: ID!) {\n    lead(id: $id) {\n      id\n      title\n      summary\n      version\n      investmentAmount\n      expectedJobs\n      industry {\n        code\n      }\n      investor {\n        name\n        uscc\n      }\n    }\n  }\n": types.LeadEditDocument,
+    "\n  mutation UpdateLead($id: ID!, $input: UpdateLeadInput!, $version: Int!) {\n    updateLead(id: $id, input: $input, version: $version) {\n      id\n      version\n    }\n  }\n": types.UpdateLeadDocument,
+    "\n  query LeadFormIndustries {\n    codes(kind: INDUSTRY) {\n      code\n      nameZh\n      nameEn\n    }\n  }\n": types.LeadFormIndustriesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n": types.LoginDocument,
     "\n  query SearchLeads($query: String!, $filter: LeadFilter, $first: Int!, $offset: Int!, $facets: [LeadFacet!]) {\n    searchLeads(query: $query, filter: $filter, first: $first, offset: $offset, facets: $facets) {\n      totalHits\n      facets {\n        facet\n        values {\n          value\n          label\n          count\n        }\n      }\n      hits {\n        score\n        highlights {\n          field\n          snippet\n        }\n        lead {\n          id\n          code\n          title\n          stage\n          sharingScope\n          investor {\n            name\n          }\n          ownerUnit {\n            name\n          }\n        }\n      }\n    }\n  }\n": types.SearchLeadsDocument,
     "\n  query SearchSuggest($prefix: String!) {\n    searchSuggest(prefix: $prefix, first: 10)\n  }\n": types.SearchSuggestDocument,
@@ -88,6 +96,22 @@ export function graphql(source: "\n  mutation ChangeLeadStage($id: ID!, $stage: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReferLead($id: ID!, $toUnitCode: String!) {\n    referLead(id: $id, toUnitCode: $toUnitCode) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation ReferLead($id: ID!, $toUnitCode: String!) {\n    referLead(id: $id, toUnitCode: $toUnitCode) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateLead($input: CreateLeadInput!) {\n    createLead(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateLead($input: CreateLeadInput!) {\n    createLead(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LeadEdit($id: ID!) {\n    lead(id: $id) {\n      id\n      title\n      summary\n      version\n      investmentAmount\n      expectedJobs\n      industry {\n        code\n      }\n      investor {\n        name\n        uscc\n      }\n    }\n  }\n"): (typeof documents)["\n  query LeadEdit($id: ID!) {\n    lead(id: $id) {\n      id\n      title\n      summary\n      version\n      investmentAmount\n      expectedJobs\n      industry {\n        code\n      }\n      investor {\n        name\n        uscc\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateLead($id: ID!, $input: UpdateLeadInput!, $version: Int!) {\n    updateLead(id: $id, input: $input, version: $version) {\n      id\n      version\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateLead($id: ID!, $input: UpdateLeadInput!, $version: Int!) {\n    updateLead(id: $id, input: $input, version: $version) {\n      id\n      version\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LeadFormIndustries {\n    codes(kind: INDUSTRY) {\n      code\n      nameZh\n      nameEn\n    }\n  }\n"): (typeof documents)["\n  query LeadFormIndustries {\n    codes(kind: INDUSTRY) {\n      code\n      nameZh\n      nameEn\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -60,11 +60,14 @@ describe('web console: leads', () => {
     await page.getByRole('navigation').getByRole('link', { name: '项目检索' }).click();
     const box = page.getByRole('searchbox').or(page.getByLabel('项目检索')).first();
     await box.fill('鲲鹏');
-    await box.press('Enter');
-    await page.waitForURL(/q=%E9%B2%B2%E9%B9%8F|q=鲲鹏/);
+    // The search button searches the two typed characters (a suggestion is taken only when picked).
+    await page.locator('.ant-input-search-button').click();
+    await page.waitForURL((u) => u.searchParams.get('q') === '鲲鹏', { waitUntil: 'commit' });
     const results = page.getByTestId('search-results');
     await results.locator('mark').filter({ hasText: '鲲鹏' }).first().waitFor();
     await results.getByRole('link', { name: /鲲鹏算力中心项目/ }).waitFor();
+    // Leave the box so the suggestion list closes and does not cover the results.
+    await page.getByRole('heading', { name: '项目检索' }).click();
     await page.getByTestId('search-facets').getByText(/区县内共享（1）/).waitFor();
     await screenshot(page, 'search');
 

@@ -132,6 +132,8 @@ export default function SearchPage() {
       <AutoComplete
         style={{ width: '100%', maxWidth: 640, marginBottom: 16 }}
         value={text}
+        // Enter searches what was typed; a suggestion is taken only when picked.
+        defaultActiveFirstOption={false}
         options={(suggest.data?.searchSuggest ?? []).map((s) => ({ value: s }))}
         onChange={setText}
         onSelect={(v: string) => submit(v)}

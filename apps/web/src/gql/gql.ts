@@ -16,13 +16,23 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query Me {\n    me {\n      __typename\n      ... on User {\n        id\n        username\n        displayName\n        role\n        unit {\n          id\n          code\n          name\n          tier\n          parent {\n            id\n            name\n            tier\n          }\n        }\n      }\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  subscription UnreadCount {\n    unreadNotificationCount\n  }\n": typeof types.UnreadCountDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query Inbox($unreadOnly: Boolean) {\n    notifications(unreadOnly: $unreadOnly, first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          body\n          kind\n          createdAt\n          readAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n  }\n": typeof types.InboxDocument,
+    "\n  subscription InboxAdded {\n    notificationAdded {\n      id\n    }\n  }\n": typeof types.InboxAddedDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids) {\n      id\n      readAt\n    }\n  }\n": typeof types.MarkNotificationsReadDocument,
+    "\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n": typeof types.MarkAllNotificationsReadDocument,
     "\n  query Workbench($unitId: ID!, $stages: [LeadStage!]!) {\n    leads(first: 10, filter: { ownerUnitIds: [$unitId], stages: $stages }, orderBy: { field: UPDATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          code\n          title\n          stage\n          investor {\n            name\n          }\n          updatedAt\n        }\n      }\n    }\n    referrals(direction: INCOMING, status: PENDING, first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          fromUnit {\n            name\n          }\n          lead {\n            id\n            title\n          }\n        }\n      }\n    }\n    unreadNotificationCount\n    notifications(unreadOnly: true, first: 5) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n    signedNotLandedLeads(first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          signedAt\n        }\n      }\n    }\n  }\n": typeof types.WorkbenchDocument,
 };
 const documents: Documents = {
     "\n  query Me {\n    me {\n      __typename\n      ... on User {\n        id\n        username\n        displayName\n        role\n        unit {\n          id\n          code\n          name\n          tier\n          parent {\n            id\n            name\n            tier\n          }\n        }\n      }\n    }\n  }\n": types.MeDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  subscription UnreadCount {\n    unreadNotificationCount\n  }\n": types.UnreadCountDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n": types.LoginDocument,
+    "\n  query Inbox($unreadOnly: Boolean) {\n    notifications(unreadOnly: $unreadOnly, first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          body\n          kind\n          createdAt\n          readAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n  }\n": types.InboxDocument,
+    "\n  subscription InboxAdded {\n    notificationAdded {\n      id\n    }\n  }\n": types.InboxAddedDocument,
+    "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids) {\n      id\n      readAt\n    }\n  }\n": types.MarkNotificationsReadDocument,
+    "\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n": types.MarkAllNotificationsReadDocument,
     "\n  query Workbench($unitId: ID!, $stages: [LeadStage!]!) {\n    leads(first: 10, filter: { ownerUnitIds: [$unitId], stages: $stages }, orderBy: { field: UPDATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          code\n          title\n          stage\n          investor {\n            name\n          }\n          updatedAt\n        }\n      }\n    }\n    referrals(direction: INCOMING, status: PENDING, first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          createdAt\n          fromUnit {\n            name\n          }\n          lead {\n            id\n            title\n          }\n        }\n      }\n    }\n    unreadNotificationCount\n    notifications(unreadOnly: true, first: 5) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n    signedNotLandedLeads(first: 5) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          signedAt\n        }\n      }\n    }\n  }\n": types.WorkbenchDocument,
 };
 
@@ -51,7 +61,27 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (ty
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription UnreadCount {\n    unreadNotificationCount\n  }\n"): (typeof documents)["\n  subscription UnreadCount {\n    unreadNotificationCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      expiresAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Inbox($unreadOnly: Boolean) {\n    notifications(unreadOnly: $unreadOnly, first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          body\n          kind\n          createdAt\n          readAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Inbox($unreadOnly: Boolean) {\n    notifications(unreadOnly: $unreadOnly, first: 50) {\n      totalCount\n      edges {\n        node {\n          id\n          title\n          body\n          kind\n          createdAt\n          readAt\n          lead {\n            id\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InboxAdded {\n    notificationAdded {\n      id\n    }\n  }\n"): (typeof documents)["\n  subscription InboxAdded {\n    notificationAdded {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids) {\n      id\n      readAt\n    }\n  }\n"): (typeof documents)["\n  mutation MarkNotificationsRead($ids: [ID!]!) {\n    markNotificationsRead(ids: $ids) {\n      id\n      readAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n"): (typeof documents)["\n  mutation MarkAllNotificationsRead {\n    markAllNotificationsRead\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

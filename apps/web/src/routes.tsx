@@ -40,8 +40,7 @@ export const ROUTES: readonly PageRoute[] = [
   { path: 'leads/:id/edit', page: lazy(() => import('./pages/lead-edit/LeadEditPage')) },
   // TODO (second engineer): referrals in/out.
   { path: 'referrals', page: todo, todo: true, menu: { label: 'referrals', icon: <SwapOutlined /> } },
-  // TODO (second engineer): notification inbox with the live unread badge.
-  { path: 'notifications', page: todo, todo: true, menu: { label: 'notifications', icon: <BellOutlined /> } },
+  { path: 'notifications', page: lazy(() => import('./pages/notifications/NotificationsPage')), menu: { label: 'notifications', icon: <BellOutlined /> } },
   // TODO (second engineer): statistics with ECharts.
   { path: 'statistics', page: todo, todo: true, menu: { label: 'statistics', icon: <BarChartOutlined /> } },
   // TODO (second engineer): org tree, users, API keys.

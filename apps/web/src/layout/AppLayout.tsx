@@ -8,6 +8,7 @@ import { ROUTES, mayOpen } from '../routes';
 import { useSession, useUser } from '../auth/session';
 import { useI18n, type MessageKey } from '../i18n';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { UnreadBadge } from './UnreadBadge';
 
 export function AppLayout() {
   const user = useUser();
@@ -18,7 +19,12 @@ export function AppLayout() {
   const items = ROUTES.filter((r) => r.menu && mayOpen(r, user.role)).map((r) => ({
     key: `/${r.path}`,
     icon: r.menu!.icon,
-    label: <Link to={`/${r.path}`}>{t(r.menu!.label)}</Link>,
+    label: (
+      <Link to={`/${r.path}`}>
+        {t(r.menu!.label)}
+        {r.path === 'notifications' && <UnreadBadge label={t(r.menu!.label)} />}
+      </Link>
+    ),
   }));
   const selected = items.map((i) => i.key).filter((k) => location.pathname === k || location.pathname.startsWith(`${k}/`));
   return (

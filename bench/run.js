@@ -159,11 +159,25 @@ function cannon(url, opts) {
   });
 }
 
-async function measure(name, url, headers, body) {
+// CPU seconds (user + system) a process has used so far, from /proc: unlike req/s it hardly moves
+// when other work competes for the cores, so it compares runs taken at different loads.
+function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+async function measure(name, url, headers, body, pid) {
   log(`${name}: warm-up ${WARMUP} s`);
   await cannon(url, { method: 'POST', headers, body, duration: WARMUP });
   log(`${name}: measuring ${DURATION} s with ${CONNECTIONS} connections`);
+  const cpuBefore = cpuSeconds(pid);
   const r = await cannon(url, { method: 'POST', headers, body, duration: DURATION });
+  const cpuMsPerRequest = ((cpuSeconds(pid) - cpuBefore) * 1000) / Math.max(r.requests.total, 1);
   const out = {
     name,
     reqPerSec: r.requests.average,
@@ -175,8 +189,9 @@ async function measure(name, url, headers, body) {
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
+    cpuMsPerRequest,
   };
-  log(`${name}: ${out.reqPerSec.toFixed(1)} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms, non-2xx ${out.non2xx}, errors ${out.errors}`);
+  log(`${name}: ${out.reqPerSec.toFixed(1)} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms, server CPU ${cpuMsPerRequest.toFixed(2)} ms/request, non-2xx ${out.non2xx}, errors ${out.errors}`);
   if (out.non2xx > 0 || out.errors > 0 || out.timeouts > 0) throw new Error(`${name}: failed requests during the measurement`);
   return out;
 }
@@ -193,10 +208,10 @@ function writeReport(ctx) {
 Command: \`npm run bench\` (builds \`dist\`, then \`node bench/run.js\`; duration ${seconds.toFixed(0)} s in total).
 Last run: ${startedAt.toISOString()}.
 
-| target | req/s | latency p50 | latency p99 | avg latency | requests |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| GraphQL api (\`POST /graphql\`, city user) | ${f1(g.reqPerSec)} | ${g.p50} ms | ${g.p99} ms | ${f1(g.avgLatency)} ms | ${g.requests} |
-| bare baseline (same SQL, plain Node http → JSON) | ${f1(b.reqPerSec)} | ${b.p50} ms | ${b.p99} ms | ${f1(b.avgLatency)} ms | ${b.requests} |
+| target | req/s | latency p50 | latency p99 | avg latency | requests | server CPU per request |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| GraphQL api (\`POST /graphql\`, city user) | ${f1(g.reqPerSec)} | ${g.p50} ms | ${g.p99} ms | ${f1(g.avgLatency)} ms | ${g.requests} | ${g.cpuMsPerRequest.toFixed(2)} ms |
+| bare baseline (same SQL, plain Node http → JSON) | ${f1(b.reqPerSec)} | ${b.p50} ms | ${b.p99} ms | ${f1(b.avgLatency)} ms | ${b.requests} | ${b.cpuMsPerRequest.toFixed(2)} ms |
 
 **Ratio: the GraphQL api serves ${(g.reqPerSec / b.reqPerSec * 100).toFixed(0)} % of the baseline's requests per second
 (baseline ÷ api = ${(b.reqPerSec / g.reqPerSec).toFixed(2)}×), p50 latency ${(g.p50 / Math.max(b.p50, 1)).toFixed(1)}× the baseline's.**
@@ -367,7 +382,7 @@ async function main() {
     if (process.env.BENCH_KEEP_DB === '1') log(`keeping ${dbName} (BENCH_KEEP_DB)`);
 
     const body = JSON.stringify({ query: PAGE_QUERY });
-    const gqlResult = await measure('graphql', `http://127.0.0.1:${api.port}/graphql`, { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body);
+    const gqlResult = await measure('graphql', `http://127.0.0.1:${api.port}/graphql`, { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body, api.child.pid);
     await check();
     await stop(api.child);
 
@@ -375,7 +390,7 @@ async function main() {
     children.push(base.child);
     const probe = await (await fetch(`http://127.0.0.1:${base.port}/`, { method: 'POST', body })).json();
     if (!Array.isArray(probe.data) || probe.data.length !== statements.length) throw new Error(`baseline failed: ${JSON.stringify(probe).slice(0, 300)}`);
-    const baseResult = await measure('baseline', `http://127.0.0.1:${base.port}/`, { 'content-type': 'application/json' }, body);
+    const baseResult = await measure('baseline', `http://127.0.0.1:${base.port}/`, { 'content-type': 'application/json' }, body, base.child.pid);
     await stop(base.child);
 
     const ctx = {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
-import { type GqlContext, requestLoader } from '@zs/common';
+import { type GqlContext, requestLoader, SettledLoader } from '@zs/common';
 import { CodeItemRepository } from './code-item.repository';
 import type { CodeItemEntity, CodeKind } from './code-item.entity';
 
@@ -14,12 +13,12 @@ export interface CodeKey {
 export class CodeItemLoader {
   constructor(private readonly codes: CodeItemRepository) {}
 
-  forRequest(ctx: GqlContext): DataLoader<CodeKey, CodeItemEntity | null, string> {
+  forRequest(ctx: GqlContext): SettledLoader<CodeKey, CodeItemEntity | null, string> {
     return requestLoader(
       ctx,
       'codeItem',
       () =>
-        new DataLoader<CodeKey, CodeItemEntity | null, string>(
+        new SettledLoader<CodeKey, CodeItemEntity | null, string>(
           async (keys) => {
             const rows = await this.codes.findByKeys([...keys]);
             const byKey = new Map(rows.map((r) => [`${r.kind}/${r.code}`, r]));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { type Actor, type GqlContext, pathIds, requestLoader } from '@zs/common';
+import { type Actor, type GqlContext, pathIds, requestLoader, SettledLoader } from '@zs/common';
 import { UserRepository, type UserEntity } from '@zs/identity';
 import { LeadRepository } from './lead.repository';
 import type { VisibleLead } from './lead.entity';
@@ -36,7 +36,7 @@ export class LeadLoader {
       ctx,
       key,
       () =>
-        new DataLoader<string, T[]>(async (ids) => {
+        new SettledLoader<string, T[]>(async (ids) => {
           const rows = await fetch(ids);
           const byLead = new Map<string, T[]>();
           for (const r of rows) byLead.set(r.leadId, [...(byLead.get(r.leadId) ?? []), r]);
@@ -45,7 +45,7 @@ export class LeadLoader {
     );
   }
 
-  assignedUnitIds(ctx: GqlContext): DataLoader<string, { leadId: string; unitId: string }[]> {
+  assignedUnitIds(ctx: GqlContext): SettledLoader<string, { leadId: string; unitId: string }[]> {
     return this.grouped(ctx, 'lead.assigned', (ids) => this.leads.assignedUnitIds(ids));
   }
 

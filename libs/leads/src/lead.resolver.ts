@@ -9,6 +9,8 @@ import {
   keysetCursor,
   pageSize,
   type Connection,
+  andThen,
+  selectionAt,
 } from '@zs/common';
 import { type CodeItemEntity, CodeItemLoader, CodeItemModel, CodeKind } from '@zs/codes';
 import { OrgUnitLoader, OrgUnitModel, type OrgUnitEntity } from '@zs/org';
@@ -66,16 +68,42 @@ export class LeadResolver {
   }
 
   @Query(() => LeadConnection, { description: 'Leads you may see; first ≤ 100' })
-  leads(
+  async leads(
     @CurrentActor() actor: Actor,
     @Args('filter', { type: () => LeadFilter, nullable: true }) filter?: LeadFilter | null,
     @Args('orderBy', { type: () => LeadOrder, nullable: true }) orderBy?: LeadOrder | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number | null,
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
     @Info() info?: GraphQLResolveInfo,
+    @Context() ctx?: GqlContext,
   ): Promise<Connection<VisibleLead>> {
     // The count walks every visible lead: run it only when the query asks for totalCount.
-    return this.leadService.page(actor, filter, orderBy, first, after, info ? selects(info, 'totalCount') : true);
+    const page = await this.leadService.page(actor, filter, orderBy, first, after, info ? selects(info, 'totalCount') : true);
+    if (info && ctx) await this.preload(ctx, info, page.edges.map((e) => e.node));
+    return page;
+  }
+
+  /**
+   * Loads the units and codes the page's selected fields will ask for, in the statements their
+   * loaders would batch anyway: the fields then resolve synchronously, with no promise per field.
+   */
+  private async preload(ctx: GqlContext, info: GraphQLResolveInfo, leads: VisibleLead[]): Promise<void> {
+    if (leads.length === 0) return;
+    const node = selectionAt(info, ['edges', 'node']);
+    const units = this.units.byId(ctx);
+    const [owners, assigned] = await Promise.all([
+      node.has('ownerUnit') ? units.loadMany(leads.map((l) => l.ownerUnitId)) : null,
+      node.has('assignedUnits') ? this.loader.assignedUnitIds(ctx).loadMany(leads.map((l) => l.id)) : null,
+      node.has('industry')
+        ? this.codes.forRequest(ctx).loadMany(leads.map((l) => ({ kind: CodeKind.INDUSTRY, code: l.industryCode })))
+        : null,
+    ]);
+    const more = new Set<string>();
+    for (const rows of assigned ?? []) if (!(rows instanceof Error)) for (const r of rows) more.add(r.unitId);
+    if (selectionAt(info, ['edges', 'node', 'ownerUnit']).has('parent')) {
+      for (const u of owners ?? []) if (u && !(u instanceof Error) && u.parentId) more.add(u.parentId);
+    }
+    if (more.size > 0) await units.loadMany([...more]);
   }
 
   @Mutation(() => LeadModel)
@@ -139,8 +167,8 @@ export class LeadResolver {
   // Hot fields of a page take graphql-js's own (parent, args, context) arguments: without parameter
   // decorators Nest binds the method directly instead of wrapping it in its per-call context pipeline.
   @ResolveField(() => CodeItemModel)
-  industry(lead: VisibleLead, _args: unknown, ctx: GqlContext): Promise<CodeItemEntity | null> {
-    return this.codes.forRequest(ctx).load({ kind: CodeKind.INDUSTRY, code: lead.industryCode });
+  industry(lead: VisibleLead, _args: unknown, ctx: GqlContext): CodeItemEntity | null | Promise<CodeItemEntity | null> {
+    return this.codes.forRequest(ctx).get({ kind: CodeKind.INDUSTRY, code: lead.industryCode });
   }
 
   @ResolveField(() => CodeItemModel, { nullable: true })
@@ -171,14 +199,15 @@ export class LeadResolver {
   }
 
   @ResolveField(() => OrgUnitModel)
-  ownerUnit(lead: VisibleLead, _args: unknown, ctx: GqlContext): Promise<OrgUnitEntity | null> {
-    return this.units.byId(ctx).load(lead.ownerUnitId);
+  ownerUnit(lead: VisibleLead, _args: unknown, ctx: GqlContext): OrgUnitEntity | null | Promise<OrgUnitEntity | null> {
+    return this.units.byId(ctx).get(lead.ownerUnitId);
   }
 
   @ResolveField(() => [OrgUnitModel])
-  async assignedUnits(lead: VisibleLead, _args: unknown, ctx: GqlContext): Promise<OrgUnitEntity[]> {
-    const rows = await this.loader.assignedUnitIds(ctx).load(lead.id);
-    return present(await this.units.byId(ctx).loadMany(rows.map((r) => r.unitId)));
+  assignedUnits(lead: VisibleLead, _args: unknown, ctx: GqlContext): OrgUnitEntity[] | Promise<OrgUnitEntity[]> {
+    const units = this.units.byId(ctx);
+    const ofRows = (rows: { unitId: string }[]) => andThen(units.getMany(rows.map((r) => r.unitId)), present);
+    return andThen(this.loader.assignedUnitIds(ctx).get(lead.id), ofRows);
   }
 
   @ResolveField(() => OrgUnitModel, { nullable: true, description: 'The zone a LANDED lead landed in' })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { type GqlContext, requestLoader } from '@zs/common';
+import { type GqlContext, requestLoader, SettledLoader } from '@zs/common';
 import type { OrgUnitEntity } from './org-unit.entity';
 import { OrgUnitRepository } from './org-unit.repository';
 
@@ -9,12 +9,12 @@ import { OrgUnitRepository } from './org-unit.repository';
 export class OrgUnitLoader {
   constructor(private readonly units: OrgUnitRepository) {}
 
-  byId(ctx: GqlContext): DataLoader<string, OrgUnitEntity | null> {
+  byId(ctx: GqlContext): SettledLoader<string, OrgUnitEntity | null> {
     return requestLoader(
       ctx,
       'orgUnit.byId',
       () =>
-        new DataLoader<string, OrgUnitEntity | null>(async (ids) => {
+        new SettledLoader<string, OrgUnitEntity | null>(async (ids) => {
           const rows = await this.units.findByIds(ids);
           const byId = new Map(rows.map((r) => [r.id, r]));
           return ids.map((id) => byId.get(id) ?? null);

@@ -50,8 +50,8 @@ export class OrgUnitResolver {
   // graphql-js's own (parent, args, context) arguments: no parameter decorators lets Nest bind the
   // method directly instead of running its per-call context pipeline for every unit of a page.
   @ResolveField(() => OrgUnitModel, { nullable: true })
-  parent(unit: OrgUnitEntity, _args: unknown, ctx: GqlContext): Promise<OrgUnitEntity | null> | null {
-    return unit.parentId ? this.loader.byId(ctx).load(unit.parentId) : null;
+  parent(unit: OrgUnitEntity, _args: unknown, ctx: GqlContext): OrgUnitEntity | null | Promise<OrgUnitEntity | null> {
+    return unit.parentId ? this.loader.byId(ctx).get(unit.parentId) : null;
   }
 
   @ResolveField(() => [OrgUnitModel])

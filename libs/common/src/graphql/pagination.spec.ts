@@ -1,5 +1,5 @@
 import { DomainException } from '../errors/domain.exception';
-import { MAX_PAGE_SIZE, decodeCursor, encodeCursor, pageSize, toConnection } from './pagination';
+import { MAX_PAGE_SIZE, type PageInfo, decodeCursor, encodeCursor, pageSize, toConnection } from './pagination';
 
 function fieldsOf(fn: () => unknown): unknown {
   try {
@@ -53,7 +53,7 @@ describe('toConnection', () => {
     const conn = toConnection(rows, 2, 10, (r) => [r.id], false);
     expect(conn.edges.map((e) => e.node.id)).toEqual(['a', 'b']);
     expect(conn.totalCount).toBe(10);
-    expect(conn.pageInfo).toEqual({
+    expect(plainPageInfo(conn.pageInfo)).toEqual({
       hasNextPage: true,
       hasPreviousPage: false,
       startCursor: encodeCursor(['a']),
@@ -68,10 +68,22 @@ describe('toConnection', () => {
     expect(last.pageInfo.hasPreviousPage).toBe(true);
     expect(last.edges).toHaveLength(3);
     const empty = toConnection([], 5, 0, (r: { id: string }) => [r.id], false);
-    expect(empty).toEqual({
-      edges: [],
-      totalCount: 0,
-      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
-    });
+    expect(empty.edges).toEqual([]);
+    expect(empty.totalCount).toBe(0);
+    expect(plainPageInfo(empty.pageInfo)).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
+  });
+
+  it('encodes a cursor only when it is read, and the same one each time', () => {
+    let encoded = 0;
+    const conn = toConnection(rows, 3, 3, (r) => (encoded++, [r.id]), false);
+    expect(encoded).toBe(0);
+    expect(conn.edges[2].cursor).toBe(encodeCursor(['c']));
+    expect(conn.pageInfo.endCursor).toBe(conn.edges[2].cursor);
+    expect(encoded).toBe(1);
   });
 });
+
+// The page info reads its cursors from getters: compare what a query would read.
+function plainPageInfo(p: PageInfo): PageInfo {
+  return { hasNextPage: p.hasNextPage, hasPreviousPage: p.hasPreviousPage, startCursor: p.startCursor, endCursor: p.endCursor };
+}

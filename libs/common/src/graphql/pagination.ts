@@ -89,17 +89,42 @@ export function toConnection<T>(
 ): Connection<T> {
   const hasNextPage = rows.length > limit;
   const page = hasNextPage ? rows.slice(0, limit) : rows;
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorOf(node)) }));
+  const edges = page.map((node) => new LazyEdge(node, cursorOf));
   return {
     edges,
     totalCount,
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage: hasPrevious,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: new LazyPageInfo(hasNextPage, hasPrevious, edges),
   };
+}
+
+// Cursors are encoded when a query reads them: most pages are asked for nodes only.
+class LazyEdge<T> implements Edge<T> {
+  private encoded: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => readonly unknown[],
+  ) {}
+
+  get cursor(): string {
+    return (this.encoded ??= encodeCursor(this.cursorOf(this.node)));
+  }
+}
+
+class LazyPageInfo implements PageInfo {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly edges: readonly Edge<unknown>[],
+  ) {}
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
+  }
 }
 
 /** The SQL type a keyset cursor's sort key is compared as. */

@@ -9,6 +9,8 @@ export * from './domain/uscc';
 export * from './domain/investor-name';
 export * from './conflicts/conflict.entity';
 export * from './referrals/referral.entity';
+export * from './referrals/referral.model';
+export * from './referrals/referral.service';
 export * from './dto/lead.input';
 export * from './lead.model';
 export * from './lead.loader';

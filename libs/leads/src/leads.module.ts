@@ -66,6 +66,6 @@ import { LeadStatsResolver } from './stats/lead-stats.resolver';
     LeadStatsRepository,
     LeadStatsResolver,
   ],
-  exports: [LeadService, LeadBatchCreateService, LeadRepository, LeadLoader, LeadStatsRepository],
+  exports: [LeadService, LeadBatchCreateService, LeadRepository, LeadLoader, LeadStatsRepository, ReferralService],
 })
 export class LeadsModule {}

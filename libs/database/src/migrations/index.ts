@@ -16,6 +16,7 @@ import { LeadVisibilityIndex1764840000000 } from './1764840000000-lead-visibilit
 import { MatchmakingTargets1764850000000 } from './1764850000000-matchmaking-targets';
 import { LeadImportRef1764850001000 } from './1764850001000-lead-import-ref';
 import { SearchPostings1764873000000 } from './1764873000000-search-postings';
+import { EventNeedOffer1764880000000 } from './1764880000000-event-need-offer';
 
 /** Every migration in order; the CLI, the starter and the tests all run this list. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   MatchmakingTargets1764850000000,
   LeadImportRef1764850001000,
   SearchPostings1764873000000,
+  EventNeedOffer1764880000000,
 ];

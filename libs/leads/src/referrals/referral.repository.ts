@@ -72,4 +72,25 @@ export class ReferralRepository {
     });
   }
 
+  /** The referral if the unit at `path` is on either end of it (or above one), without a lock. */
+  async findKnownTo(id: string, path: string): Promise<ReferralEntity | null> {
+    const rows: ReferralEntity[] = await this.db.query(
+      `SELECT ${SELECT}
+         FROM lead_referral r JOIN org_unit tu ON tu.id = r.to_unit_id JOIN org_unit fu ON fu.id = r.from_unit_id
+        WHERE r.id = $1 AND (tu.path LIKE $2::text || '%' OR fu.path LIKE $2::text || '%')`,
+      [id, path],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The lead, locked, if its owner is the unit `unitId` or a unit below it (an offer made by that unit still holds). */
+  async lockLeadOwnedUnder(tx: EntityManager, leadId: string, unitId: string): Promise<{ id: string; ownerUnitId: string } | null> {
+    const rows: { id: string; ownerUnitId: string }[] = await tx.query(
+      `SELECT l.id, l.owner_unit_id AS "ownerUnitId"
+         FROM lead l JOIN org_unit ou ON ou.id = l.owner_unit_id JOIN org_unit fu ON fu.id = $2
+        WHERE l.id = $1 AND ou.path LIKE fu.path || '%' FOR UPDATE OF l`,
+      [leadId, unitId],
+    );
+    return rows[0] ?? null;
+  }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   type Actor,
   StateConflictException,
@@ -48,24 +48,65 @@ export class ReferralService {
       if (!lead.ownerChainEdit) {
         throw new AccessDeniedException('Only the owning units refer a lead');
       }
-      const { unit: to, path } = await activeUnit(this.units, tx, toUnit, { id: 'toUnitId', code: 'toUnitCode' });
-      if (to.id === lead.ownerUnitId) throw ValidationException.field(path, 'the unit already owns the lead');
-      if (await this.leads.isAssigned(tx, lead.id, to.id)) {
-        throw new StateConflictException('The lead is already assigned to this unit');
-      }
-      const referralId = await conflictOnDuplicate(
-        () => this.referrals.insert(tx, { leadId: lead.id, fromUnitId: actor.unitId, toUnitId: to.id, note, createdById: actor.id }),
-        { lead_referral_one_pending: 'An offer of this lead to that unit is already pending' },
-      );
-      await this.leads.insertHistory(tx, lead.id, 'REFERRED', actor, [{ field: 'referral', oldValue: null, newValue: to.code }], note);
-      await this.outbox.record(tx, actor, DomainEventType.LeadReferred, lead.id, {
-        referralId,
-        fromUnitId: actor.unitId,
-        toUnitId: to.id,
-      });
-      return referralId;
+      return this.insertReferral(tx, actor, lead, actor.unitId, toUnit, note);
     });
     return (await this.referrals.findById(id))!;
+  }
+
+  /**
+   * A referral the owner chain agreed to in advance: a matchmaking OFFER (libs/matchmaking) is the
+   * offering unit's standing offer of its lead to whoever answers it. The referral is from
+   * `fromUnitId`, which must still be on the lead's owner chain; the caller (who answers) need not
+   * see the lead: the pending referral lets the receiving unit see it, exactly as after referLead.
+   */
+  async referOffered(
+    actor: Actor,
+    leadId: string,
+    fromUnitId: string,
+    toUnit: UnitRef,
+    noteInput: string | null | undefined,
+  ): Promise<ReferralEntity> {
+    const note = checkNote('note', noteInput);
+    if (actor.kind !== 'user' || !isUuid(leadId)) throw new EntityNotFoundException('Lead');
+    const id = await this.db.transaction(async (tx) => {
+      const lead = await this.referrals.lockLeadOwnedUnder(tx, leadId, fromUnitId);
+      if (!lead) throw new StateConflictException('The offering unit no longer owns the lead');
+      return this.insertReferral(tx, actor, lead, fromUnitId, toUnit, note);
+    });
+    return (await this.referrals.findById(id))!;
+  }
+
+  /** The referral as the caller's unit knows it (on either end of it, or above one), or null. */
+  async findKnown(actor: Actor, referralId: string): Promise<ReferralEntity | null> {
+    if (actor.kind !== 'user' || !isUuid(referralId)) return null;
+    return this.referrals.findKnownTo(referralId, actor.unitPath);
+  }
+
+  /** The one place a referral is written: checks on the receiving unit, the row, the history and the outbox event. */
+  private async insertReferral(
+    tx: EntityManager,
+    actor: Actor,
+    lead: { id: string; ownerUnitId: string },
+    fromUnitId: string,
+    toUnit: UnitRef,
+    note: string | null,
+  ): Promise<string> {
+    const { unit: to, path } = await activeUnit(this.units, tx, toUnit, { id: 'toUnitId', code: 'toUnitCode' });
+    if (to.id === lead.ownerUnitId) throw ValidationException.field(path, 'the unit already owns the lead');
+    if (await this.leads.isAssigned(tx, lead.id, to.id)) {
+      throw new StateConflictException('The lead is already assigned to this unit');
+    }
+    const referralId = await conflictOnDuplicate(
+      () => this.referrals.insert(tx, { leadId: lead.id, fromUnitId, toUnitId: to.id, note, createdById: actor.id }),
+      { lead_referral_one_pending: 'An offer of this lead to that unit is already pending' },
+    );
+    await this.leads.insertHistory(tx, lead.id, 'REFERRED', actor, [{ field: 'referral', oldValue: null, newValue: to.code }], note);
+    await this.outbox.record(tx, actor, DomainEventType.LeadReferred, lead.id, {
+      referralId,
+      fromUnitId,
+      toUnitId: to.id,
+    });
+    return referralId;
   }
 
   /** The receiving unit accepts (it joins the assigned units) or declines with a reason. */
